@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The allocator-model interface.
+ *
+ * Every model of a virtual-address allocator (the 2.4 vm_struct list, the
+ * tree indexes, ...) implements struct vm_allocator_ops and nothing else;
+ * the replay engine, the tests and the benchmarks reach models only through
+ * the registry at the bottom of this file.
+ *
+ * Terms used in every contract below:
+ *   area     a busy range [addr, addr + size) of the address space.
+ *   window   the range [lo, hi) a model instance manages; every area and
+ *            every request lies inside it.  lo < hi, both page aligned.
+ *   search   the model's search length for one operation: the number of
+ *            index nodes (list nodes, tree nodes) that operation examined.
+ *            Each model defines precisely what it counts, above its
+ *            alloc/free; the count is deterministic for a given sequence
+ *            of operations, so tests compare it exactly.
+ *
+ * Sizes passed in already include any guard page (the trace records what
+ * the kernel's alloc_vmap_area() received): models add no guard of their
+ * own.
+ */
+#ifndef VMTRACE_ALLOCATOR_H
+#define VMTRACE_ALLOCATOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vm_model;	/* one model instance; its layout is private to the model */
+
+struct vm_window {
+	uint64_t lo;		/* first address of the managed window */
+	uint64_t hi;		/* one past the last address; lo < hi */
+	uint64_t page_size;	/* power of two; lo and hi are multiples */
+};
+
+/* One busy span, as handed to a walk callback. */
+typedef int (*vm_walk_fn)(void *arg, uint64_t addr, uint64_t size);
+
+struct vm_allocator_ops {
+	/* Registry name, as given to `vmtrace replay -a NAME`. */
+	const char *name;
+	/* One line: the design this model reproduces, with its kernel version. */
+	const char *description;
+
+	/*
+	 * create: a new, empty instance managing @win.
+	 * Returns 0 and sets *@out, or -ENOMEM / -EINVAL (bad window).
+	 */
+	int (*create)(const struct vm_window *win, struct vm_model **out);
+
+	/* destroy: frees the instance and every area in it.  NULL is a no-op. */
+	void (*destroy)(struct vm_model *m);
+
+	/*
+	 * reserve: marks [addr, addr + size) busy at exactly that address, as
+	 * the areas of an initial snapshot (`live` lines) are.
+	 * Preconditions: size > 0, addr + size does not wrap.
+	 * Returns 0, -ERANGE if the range is not inside the window, -EEXIST if
+	 * it overlaps a busy area (the model is unchanged then), -ENOMEM.
+	 */
+	int (*reserve)(struct vm_model *m, uint64_t addr, uint64_t size);
+
+	/*
+	 * alloc: places an area of @size bytes, aligned to @align, inside
+	 * [max(lo, vstart), min(hi, vend)), as the modelled kernel would.
+	 * Preconditions: size > 0 and a multiple of the page size; align a
+	 * power of two >= page size.  vstart >= vend is allowed and fails.
+	 * Returns 0 and sets *@addr, or -ENOMEM when the model finds no room
+	 * (a failed allocation, not an error of the harness).  *@search is set
+	 * in both cases.
+	 */
+	int (*alloc)(struct vm_model *m, uint64_t size, uint64_t align,
+		     uint64_t vstart, uint64_t vend, uint64_t *addr,
+		     uint64_t *search);
+
+	/*
+	 * free: releases the busy area that starts at @addr.
+	 * Returns 0, or -ENOENT if no busy area starts there (the model is
+	 * unchanged).  *@search is set in both cases.
+	 */
+	int (*free)(struct vm_model *m, uint64_t addr, uint64_t *search);
+
+	/*
+	 * walk: calls @fn for every busy area in increasing address order.
+	 * Stops at, and returns, the first non-zero value @fn returns; else 0.
+	 * The model must not be changed from inside @fn.
+	 */
+	int (*walk)(struct vm_model *m, vm_walk_fn fn, void *arg);
+
+	/*
+	 * check: verifies every invariant the model keeps (ordering, no
+	 * overlap, index consistency, cached state).  Returns 0, or -EFAULT
+	 * with a one-line description of the first broken invariant in @why.
+	 * Slow (at least linear); tests and `replay --check` call it after
+	 * every event.
+	 */
+	int (*check)(struct vm_model *m, char *why, size_t why_len);
+};
+
+/* The registry: every model, in the order reports list them. */
+extern const struct vm_allocator_ops *const vm_allocators[];
+extern const size_t vm_allocator_count;
+
+/* Returns the model registered under @name, or NULL. */
+const struct vm_allocator_ops *vm_allocator_find(const char *name);
+
+#endif /* VMTRACE_ALLOCATOR_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* The registry of allocator models: the only place that names them all. */
+#include <string.h>
+
+#include "allocator.h"
+
+extern const struct vm_allocator_ops vm_allocator_linear;
+
+const struct vm_allocator_ops *const vm_allocators[] = {
+	&vm_allocator_linear,
+};
+
+const size_t vm_allocator_count = sizeof(vm_allocators) / sizeof(vm_allocators[0]);
+
+const struct vm_allocator_ops *vm_allocator_find(const char *name)
+{
+	for (size_t i = 0; i < vm_allocator_count; i++)
+		if (!strcmp(vm_allocators[i]->name, name))
+			return vm_allocators[i];
+	return NULL;
+}

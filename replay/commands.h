@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The `vmtrace` subcommands.  Each takes the arguments after its name
+ * (argv[0] is the subcommand) and returns the process exit status:
+ * 0 success, 1 bad input or a failed run, 2 bad usage.
+ */
+#ifndef VMTRACE_COMMANDS_H
+#define VMTRACE_COMMANDS_H
+
+#define EXIT_USAGE 2
+
+int cmd_replay(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+
+#endif /* VMTRACE_COMMANDS_H */

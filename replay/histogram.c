@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "histogram.h"
+
+int histogram_add(struct histogram *h, uint64_t v)
+{
+	if (v >= h->cap) {
+		uint64_t cap = h->cap ? h->cap : 64;
+		uint64_t *count;
+
+		while (cap <= v) {
+			if (cap > (UINT64_MAX >> 4) / sizeof(*count))
+				return -ENOMEM;
+			cap *= 2;
+		}
+		count = realloc(h->count, cap * sizeof(*count));
+		if (!count)
+			return -ENOMEM;
+		memset(count + h->cap, 0, (cap - h->cap) * sizeof(*count));
+		h->count = count;
+		h->cap = cap;
+	}
+	h->count[v]++;
+	h->n++;
+	h->total += v;
+	if (v > h->max)
+		h->max = v;
+	return 0;
+}
+
+uint64_t histogram_quantile(const struct histogram *h, unsigned percent)
+{
+	uint64_t rank, seen = 0;
+
+	if (!h->n)
+		return 0;
+	/* ceil(n * percent / 100) in integers: exact for any n. */
+	rank = h->n / 100 * percent + (h->n % 100 * percent + 99) / 100;
+	if (rank < 1)
+		rank = 1;
+	for (uint64_t v = 0; v <= h->max; v++) {
+		seen += h->count[v];
+		if (seen >= rank)
+			return v;
+	}
+	return h->max;
+}
+
+double histogram_mean(const struct histogram *h)
+{
+	return h->n ? (double)h->total / (double)h->n : 0.0;
+}
+
+void histogram_free(struct histogram *h)
+{
+	free(h->count);
+	memset(h, 0, sizeof(*h));
+}

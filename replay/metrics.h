@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every figure the replay reports, defined once.
+ *
+ * X(type, name, kind, label, definition)
+ *   type   U64 or F64
+ *   name   the C field and the JSON key
+ *   kind   EXACT: a pure function of the trace, the model and the window,
+ *          identical on every run and machine (tests compare it exactly);
+ *          TIMING: measured on the clock, never compared exactly.
+ *   label  the column title in tables and RESULTS.md
+ *   definition  what it is; docs/METRICS.md is generated from these.
+ *
+ * The struct replay_summary, the stdout table, the --json keys and the
+ * report's labels are all expanded from this list, so they cannot drift.
+ */
+#ifndef VMTRACE_METRICS_H
+#define VMTRACE_METRICS_H
+
+#include <stdint.h>
+
+#define REPLAY_SUMMARY_METRICS(X)                                                          \
+	X(U64, events, EXACT, "events",                                                    \
+	  "alloc, free and purge events replayed (live lines are not events)")              \
+	X(U64, snapshot_areas, EXACT, "snapshot areas",                                    \
+	  "live lines reserved in the model before the first event")                       \
+	X(U64, allocs, EXACT, "allocs", "alloc events")                                    \
+	X(U64, frees, EXACT, "frees", "free events")                                       \
+	X(U64, purges, EXACT, "purges", "purge events (counted; the model frees eagerly)")  \
+	X(U64, failed_allocs, EXACT, "failed allocs",                                      \
+	  "valid allocs for which the model found no room")                                \
+	X(U64, kernel_failed_allocs, EXACT, "kernel-failed allocs",                        \
+	  "allocs the kernel itself reported as failed (failed=1)")                        \
+	X(U64, kernel_va_matches, EXACT, "kernel va matches",                              \
+	  "allocs the model placed at the address the kernel chose (va=)")                 \
+	X(U64, unknown_frees, EXACT, "unknown frees",                                      \
+	  "frees of an id that is not live: never allocated, failed, or already freed")    \
+	X(U64, invalid_events, EXACT, "invalid allocs",                                    \
+	  "allocs not replayed: size 0 or not a page multiple, align not a power of "      \
+	  "two, vstart >= vend, or an id that is already live")                            \
+	X(U64, snapshot_conflicts, EXACT, "snapshot conflicts",                            \
+	  "live lines not reserved: size 0, overlapping an earlier area, or an id "        \
+	  "already live")                                                                  \
+	X(F64, alloc_search_mean, EXACT, "alloc search mean",                              \
+	  "mean search length over every alloc handed to the model, failed ones included") \
+	X(U64, alloc_search_p50, EXACT, "alloc search p50",                                \
+	  "nearest-rank median of the alloc search lengths")                               \
+	X(U64, alloc_search_p99, EXACT, "alloc search p99",                                \
+	  "nearest-rank 99th percentile of the alloc search lengths")                      \
+	X(U64, alloc_search_max, EXACT, "alloc search max", "longest alloc search")        \
+	X(U64, alloc_search_total, EXACT, "alloc search total",                            \
+	  "sum of the alloc search lengths")                                               \
+	X(F64, free_search_mean, EXACT, "free search mean",                                \
+	  "mean search length over every free of a live id")                               \
+	X(U64, free_search_p50, EXACT, "free search p50",                                  \
+	  "nearest-rank median of the free search lengths")                                \
+	X(U64, free_search_p99, EXACT, "free search p99",                                  \
+	  "nearest-rank 99th percentile of the free search lengths")                       \
+	X(U64, free_search_max, EXACT, "free search max", "longest free search")           \
+	X(U64, free_search_total, EXACT, "free search total",                              \
+	  "sum of the free search lengths")                                                \
+	X(U64, end_live_areas, EXACT, "live areas at end",                                 \
+	  "busy areas intersecting the main window after the last event")                  \
+	X(U64, end_live_bytes, EXACT, "live bytes at end",                                 \
+	  "their bytes inside the main window")                                            \
+	X(U64, holes, EXACT, "holes",                                                      \
+	  "free gaps between the window start and the highest busy end, after the "        \
+	  "last event")                                                                    \
+	X(U64, hole_bytes, EXACT, "hole bytes", "total bytes of those holes")              \
+	X(U64, largest_hole, EXACT, "largest hole", "the largest of those holes, bytes")   \
+	X(F64, ext_frag, EXACT, "external fragmentation",                                  \
+	  "1 - largest hole / hole bytes (0 without holes)")                               \
+	X(F64, unusable_16k, EXACT, "unusable index (16K)",                                \
+	  "Gorman's unusable free space index for a 16 KiB request: (hole bytes - "        \
+	  "sum of 16K * floor(hole / 16K)) / hole bytes (0 without holes)")                \
+	X(U64, max_span, EXACT, "max span",                                                \
+	  "largest span (highest busy end - window start) after the snapshot or any "      \
+	  "event")                                                                         \
+	X(U64, max_live_bytes, EXACT, "max live bytes",                                    \
+	  "largest busy bytes inside the main window after the snapshot or any event")     \
+	X(F64, footprint, EXACT, "footprint",                                              \
+	  "max span / max live bytes (0 when nothing was ever live)")                      \
+	X(F64, replay_seconds, TIMING, "replay seconds",                                   \
+	  "wall-clock time of the replay loop (CLOCK_MONOTONIC), snapshot included")       \
+	X(F64, events_per_sec, TIMING, "events/s", "events / replay seconds")
+
+/* Columns of `replay --series`: one row after every N events, and the last. */
+#define REPLAY_SERIES_COLUMNS(X)                                                        \
+	X(U64, seq, EXACT, "event", "events replayed so far")                           \
+	X(U64, live_areas, EXACT, "live areas", "busy areas intersecting the window")  \
+	X(U64, live_bytes, EXACT, "live bytes", "their bytes inside the window")       \
+	X(U64, span, EXACT, "span", "highest busy end - window start")                 \
+	X(U64, holes, EXACT, "holes", "free gaps below the highest busy end")          \
+	X(U64, hole_bytes, EXACT, "hole bytes", "their total size")                    \
+	X(U64, largest_hole, EXACT, "largest hole", "the largest gap")                 \
+	X(F64, ext_frag, EXACT, "external fragmentation", "1 - largest / hole bytes")   \
+	X(F64, unusable_16k, EXACT, "unusable index (16K)", "as in the summary")
+
+#define METRIC_CTYPE_U64 uint64_t
+#define METRIC_CTYPE_F64 double
+
+struct replay_summary {
+#define X(type, name, kind, label, doc) METRIC_CTYPE_##type name;
+	REPLAY_SUMMARY_METRICS(X)
+#undef X
+};
+
+struct replay_sample {
+#define X(type, name, kind, label, doc) METRIC_CTYPE_##type name;
+	REPLAY_SERIES_COLUMNS(X)
+#undef X
+};
+
+#endif /* VMTRACE_METRICS_H */

@@ -1,0 +1,536 @@
+/* SPDX-License-Identifier: MIT */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../allocator/vmmath.h"
+#include "frag.h"
+#include "histogram.h"
+#include "replay.h"
+
+const struct window_preset window_presets[] = {
+	/* x86_64 4-level paging: VMALLOC_START .. VMALLOC_END + 1 */
+	{ "x86_64", 0xffffc90000000000ull, 0xffffe90000000000ull },
+	/* 2.4 on i386, 896 MiB lowmem with HIGHMEM: VMALLOC_START .. VMALLOC_END */
+	{ "i386", 0xf8800000ull, 0xff7fe000ull },
+	{ NULL, 0, 0 },
+};
+
+int window_parse(const char *text, uint64_t *lo, uint64_t *hi)
+{
+	const char *colon = strchr(text, ':');
+	char *end;
+
+	for (const struct window_preset *p = window_presets; p->name; p++) {
+		if (!strcmp(p->name, text)) {
+			*lo = p->lo;
+			*hi = p->hi;
+			return 0;
+		}
+	}
+	if (!colon)
+		return -EINVAL;
+	errno = 0;
+	*lo = strtoull(text, &end, 0);
+	if (errno || end != colon || text[0] == '-')
+		return -EINVAL;
+	*hi = strtoull(colon + 1, &end, 0);
+	if (errno || *end || !colon[1] || colon[1] == '-' || *lo >= *hi)
+		return -EINVAL;
+	return 0;
+}
+
+/* What the engine knows of each id: the area it names while live. */
+struct id_state {
+	uint64_t addr;
+	uint64_t size;
+	bool live;
+};
+
+/*
+ * The highest end of the busy areas in the main window, kept as a max-heap
+ * of (end, id) with lazy deletion: an entry is stale once its id is no
+ * longer live with that end, and stale tops are popped when asked.
+ */
+struct end_entry {
+	uint64_t end;
+	uint32_t id;
+};
+
+struct end_heap {
+	struct end_entry *e;
+	size_t n, cap;
+};
+
+struct replay {
+	const struct vmt_trace *t;
+	const struct replay_opts *o;
+	struct replay_summary *s;
+	struct vmt_err *err;
+	struct vm_model *m;
+	struct id_state *ids;
+	struct end_heap heap;
+	struct histogram alloc_search, free_search;
+	uint64_t main_lo, main_hi;	/* the main window */
+	uint64_t trace_lo, trace_hi;	/* the trace's own main window */
+	uint64_t live_bytes;		/* busy bytes inside the main window */
+	uint64_t seq;			/* events replayed */
+	size_t index;			/* of the current event in t->ev */
+};
+
+static int heap_push(struct end_heap *h, uint64_t end, uint32_t id)
+{
+	size_t i;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 1024;
+		struct end_entry *e = realloc(h->e, cap * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		h->e = e;
+		h->cap = cap;
+	}
+	for (i = h->n++; i && h->e[(i - 1) / 2].end < end; i = (i - 1) / 2)
+		h->e[i] = h->e[(i - 1) / 2];
+	h->e[i] = (struct end_entry){ end, id };
+	return 0;
+}
+
+static void heap_pop(struct end_heap *h)
+{
+	struct end_entry last = h->e[--h->n];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < h->n) {
+		if (c + 1 < h->n && h->e[c + 1].end > h->e[c].end)
+			c++;
+		if (h->e[c].end <= last.end)
+			break;
+		h->e[i] = h->e[c];
+		i = c;
+	}
+	if (h->n)
+		h->e[i] = last;
+}
+
+static uint64_t clipped_end(const struct replay *r, const struct id_state *st)
+{
+	return vm_min(st->addr + st->size, r->main_hi);
+}
+
+static bool in_main_window(const struct replay *r, uint64_t addr, uint64_t size)
+{
+	return addr < r->main_hi && addr + size > r->main_lo;
+}
+
+/* Span after the current event: highest live end in the window - lo. */
+static uint64_t replay_span(struct replay *r)
+{
+	while (r->heap.n) {
+		const struct end_entry *top = &r->heap.e[0];
+		const struct id_state *st = &r->ids[top->id];
+
+		if (st->live && in_main_window(r, st->addr, st->size) &&
+		    clipped_end(r, st) == top->end)
+			return top->end - r->main_lo;
+		heap_pop(&r->heap);
+	}
+	return 0;
+}
+
+static uint64_t window_bytes(const struct replay *r, uint64_t addr, uint64_t size)
+{
+	return vm_min(addr + size, r->main_hi) - vm_max(addr, r->main_lo);
+}
+
+static int area_busy(struct replay *r, uint32_t id, uint64_t addr, uint64_t size)
+{
+	struct id_state *st = &r->ids[id];
+
+	st->addr = addr;
+	st->size = size;
+	st->live = true;
+	if (!in_main_window(r, addr, size))
+		return 0;
+	r->live_bytes += window_bytes(r, addr, size);
+	return heap_push(&r->heap, clipped_end(r, st), id);
+}
+
+static void area_released(struct replay *r, uint32_t id)
+{
+	struct id_state *st = &r->ids[id];
+
+	st->live = false;
+	if (in_main_window(r, st->addr, st->size))
+		r->live_bytes -= window_bytes(r, st->addr, st->size);
+}
+
+static void track_maxima(struct replay *r)
+{
+	uint64_t span = replay_span(r);
+
+	if (span > r->s->max_span)
+		r->s->max_span = span;
+	if (r->live_bytes > r->s->max_live_bytes)
+		r->s->max_live_bytes = r->live_bytes;
+}
+
+/* Reports `trace:line: ...` for the current event and returns @ret. */
+static int __attribute__((format(printf, 3, 4)))
+event_error(struct replay *r, int ret, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (r->t->line)
+		vmt_err_set(r->err, "%s:%" PRIu32 ": %s", r->o->trace_name,
+			    r->t->line[r->index], what);
+	else
+		vmt_err_set(r->err, "%s: event %zu: %s", r->o->trace_name, r->index, what);
+	return ret;
+}
+
+/* An inconsistency: an error under --strict, else counted in *@counter. */
+#define inconsistent(r, counter, ...)                                        \
+	((r)->o->strict ? event_error((r), -EINVAL, __VA_ARGS__)             \
+			: ((r)->s->counter++, 0))
+
+static int check_model(struct replay *r)
+{
+	char why[512];
+
+	if (!r->o->check || !r->o->model->check(r->m, why, sizeof(why)))
+		return 0;
+	return event_error(r, -EFAULT, "after this %s, %s",
+			   r->index < r->t->nev ? vmt_op_name(r->t->ev[r->index].op) : "event",
+			   why);
+}
+
+static const char *id_name(const struct replay *r, uint32_t id)
+{
+	return strtab_get(&r->t->ids, id);
+}
+
+static int replay_live(struct replay *r, const struct vmt_event *ev)
+{
+	int ret;
+
+	if (!ev->size || ev->va + ev->size < ev->va)
+		return inconsistent(r, snapshot_conflicts,
+				    "live %s: size %" PRIu64 " at 0x%" PRIx64 " is empty or wraps",
+				    id_name(r, ev->id), ev->size, ev->va);
+	if (r->ids[ev->id].live)
+		return inconsistent(r, snapshot_conflicts, "live %s: id already live",
+				    id_name(r, ev->id));
+	ret = r->o->model->reserve(r->m, ev->va, ev->size);
+	if (ret == -EEXIST)
+		return inconsistent(r, snapshot_conflicts,
+				    "live %s: 0x%" PRIx64 "+%" PRIu64 " overlaps an earlier area",
+				    id_name(r, ev->id), ev->va, ev->size);
+	if (ret)
+		return event_error(r, ret, "live %s: reserving 0x%" PRIx64 " failed: %s",
+				   id_name(r, ev->id), ev->va, strerror(-ret));
+	r->s->snapshot_areas++;
+	return area_busy(r, ev->id, ev->va, ev->size);
+}
+
+/* The request window of an alloc, as the header comment of replay.h says. */
+static void request_window(const struct replay *r, const struct vmt_event *ev,
+			   uint64_t *vstart, uint64_t *vend)
+{
+	*vstart = r->main_lo;
+	*vend = r->main_hi;
+	if ((ev->flags & VMT_F_VSTART) && ev->vstart != r->trace_lo)
+		*vstart = ev->vstart;
+	if ((ev->flags & VMT_F_VEND) && ev->vend != r->trace_hi &&
+	    ev->vend != r->trace_hi - 1)
+		*vend = ev->vend;
+}
+
+static int write_event_row(struct replay *r, const struct vmt_event *ev,
+			   uint64_t size, uint64_t align, bool placed,
+			   uint64_t addr, uint64_t search)
+{
+	FILE *f = r->o->events_csv;
+
+	fprintf(f, "%" PRIu64 ",%s,%s,", r->seq, vmt_op_name(ev->op), id_name(r, ev->id));
+	if (size)
+		fprintf(f, "%" PRIu64, size);
+	fputc(',', f);
+	if (align)
+		fprintf(f, "%" PRIu64, align);
+	fputc(',', f);
+	if (placed)
+		fprintf(f, "0x%" PRIx64, addr);
+	fprintf(f, ",%" PRIu64 "\n", search);
+	return ferror(f) ? -EIO : 0;
+}
+
+static int replay_alloc(struct replay *r, const struct vmt_event *ev)
+{
+	uint64_t align = (ev->flags & VMT_F_ALIGN) ? ev->align : r->t->page_size;
+	uint64_t vstart, vend, addr = 0, search;
+	bool placed;
+	int ret;
+
+	r->s->allocs++;
+	if (ev->flags & VMT_F_FAILED)
+		r->s->kernel_failed_allocs++;
+	request_window(r, ev, &vstart, &vend);
+	if (!ev->size || ev->size % r->t->page_size)
+		return inconsistent(r, invalid_events, "alloc %s: size %" PRIu64
+				    " is not a positive multiple of the page size",
+				    id_name(r, ev->id), ev->size);
+	if (!vm_is_pow2(align))
+		return inconsistent(r, invalid_events,
+				    "alloc %s: align %" PRIu64 " is not a power of two",
+				    id_name(r, ev->id), align);
+	if (vstart >= vend)
+		return inconsistent(r, invalid_events,
+				    "alloc %s: vstart 0x%" PRIx64 " is not below vend 0x%" PRIx64,
+				    id_name(r, ev->id), vstart, vend);
+	if (r->ids[ev->id].live)
+		return inconsistent(r, invalid_events, "alloc %s: id is already live",
+				    id_name(r, ev->id));
+	/* The kernel never aligns below a page; neither do the models. */
+	align = vm_max(align, r->t->page_size);
+	ret = r->o->model->alloc(r->m, ev->size, align, vstart, vend, &addr, &search);
+	if (ret && ret != -ENOMEM)
+		return event_error(r, ret, "alloc %s: model error: %s",
+				   id_name(r, ev->id), strerror(-ret));
+	placed = !ret;
+	if ((ret = histogram_add(&r->alloc_search, search)))
+		return ret;
+	if (r->o->events_csv &&
+	    (ret = write_event_row(r, ev, ev->size, align, placed, addr, search)))
+		return ret;
+	if (!placed) {
+		r->s->failed_allocs++;
+		return 0;
+	}
+	if ((ev->flags & VMT_F_VA) && ev->va == addr)
+		r->s->kernel_va_matches++;
+	return area_busy(r, ev->id, addr, ev->size);
+}
+
+static int replay_free(struct replay *r, const struct vmt_event *ev)
+{
+	struct id_state *st = &r->ids[ev->id];
+	uint64_t search = 0;
+	int ret;
+
+	r->s->frees++;
+	if (!st->live) {
+		if (r->o->events_csv && (ret = write_event_row(r, ev, 0, 0, false, 0, 0)))
+			return ret;
+		return inconsistent(r, unknown_frees, "free %s: id is not live",
+				    id_name(r, ev->id));
+	}
+	ret = r->o->model->free(r->m, st->addr, &search);
+	if (ret)
+		return event_error(r, ret, "free %s: the model has no area at 0x%" PRIx64 ": %s",
+				   id_name(r, ev->id), st->addr, strerror(-ret));
+	if ((ret = histogram_add(&r->free_search, search)))
+		return ret;
+	if (r->o->events_csv &&
+	    (ret = write_event_row(r, ev, st->size, 0, true, st->addr, search)))
+		return ret;
+	area_released(r, ev->id);
+	return 0;
+}
+
+static int write_sample(struct replay *r)
+{
+	struct replay_sample smp;
+	struct frag f;
+	FILE *out = r->o->series_csv;
+	int ret;
+
+	ret = frag_measure(r->o->model, r->m, r->main_lo, r->main_hi, &f);
+	if (ret)
+		return ret;
+	smp = (struct replay_sample){
+		.seq = r->seq,
+		.live_areas = f.live_areas,
+		.live_bytes = f.live_bytes,
+		.span = f.span,
+		.holes = f.holes,
+		.hole_bytes = f.hole_bytes,
+		.largest_hole = f.largest_hole,
+		.ext_frag = frag_ext(&f),
+		.unusable_16k = frag_unusable_16k(&f),
+	};
+	const char *sep = "";
+#define METRIC_PRINT_U64(v) fprintf(out, "%s%" PRIu64, sep, v)
+#define METRIC_PRINT_F64(v) fprintf(out, "%s%.6f", sep, v)
+#define X(type, name, kind, label, doc) METRIC_PRINT_##type(smp.name); sep = ",";
+	REPLAY_SERIES_COLUMNS(X)
+#undef X
+	fputc('\n', out);
+	return ferror(out) ? -EIO : 0;
+}
+
+/* The smallest page-aligned space holding every window and snapshot area. */
+static void model_window(const struct replay *r, struct vm_window *w)
+{
+	uint64_t page = r->t->page_size, lo = r->main_lo, hi = r->main_hi;
+
+	for (size_t i = 0; i < r->t->nev; i++) {
+		const struct vmt_event *ev = &r->t->ev[i];
+		uint64_t vstart, vend;
+
+		if (ev->op == VMT_LIVE && ev->size && ev->va + ev->size > ev->va) {
+			lo = vm_min(lo, ev->va);
+			hi = vm_max(hi, ev->va + ev->size);
+		} else if (ev->op == VMT_ALLOC) {
+			request_window(r, ev, &vstart, &vend);
+			if (vstart < vend) {
+				lo = vm_min(lo, vstart);
+				hi = vm_max(hi, vend);
+			}
+		}
+	}
+	w->lo = lo & ~(page - 1);
+	/* Round hi up, but stay representable: the last page can't be used. */
+	if (!vm_align_up(hi, page, &w->hi))
+		w->hi = 0 - page;
+	w->page_size = page;
+}
+
+static void summarize(struct replay *r, struct frag *f, double seconds)
+{
+	struct replay_summary *s = r->s;
+
+	s->alloc_search_mean = histogram_mean(&r->alloc_search);
+	s->alloc_search_p50 = histogram_quantile(&r->alloc_search, 50);
+	s->alloc_search_p99 = histogram_quantile(&r->alloc_search, 99);
+	s->alloc_search_max = r->alloc_search.max;
+	s->alloc_search_total = r->alloc_search.total;
+	s->free_search_mean = histogram_mean(&r->free_search);
+	s->free_search_p50 = histogram_quantile(&r->free_search, 50);
+	s->free_search_p99 = histogram_quantile(&r->free_search, 99);
+	s->free_search_max = r->free_search.max;
+	s->free_search_total = r->free_search.total;
+	s->end_live_areas = f->live_areas;
+	s->end_live_bytes = f->live_bytes;
+	s->holes = f->holes;
+	s->hole_bytes = f->hole_bytes;
+	s->largest_hole = f->largest_hole;
+	s->ext_frag = frag_ext(f);
+	s->unusable_16k = frag_unusable_16k(f);
+	s->footprint = s->max_live_bytes ?
+		(double)s->max_span / (double)s->max_live_bytes : 0.0;
+	s->replay_seconds = seconds;
+	s->events_per_sec = seconds > 0 ? (double)s->events / seconds : 0.0;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int replay_event(struct replay *r, const struct vmt_event *ev)
+{
+	switch (ev->op) {
+	case VMT_LIVE:
+		if (r->seq)
+			return event_error(r, -EINVAL, "live area after the first event");
+		return replay_live(r, ev);
+	case VMT_ALLOC:
+		r->seq++;
+		return replay_alloc(r, ev);
+	case VMT_FREE:
+		r->seq++;
+		return replay_free(r, ev);
+	case VMT_PURGE:
+		/* Models free eagerly; a purge only counts. */
+		r->seq++;
+		r->s->purges++;
+		return 0;
+	}
+	return event_error(r, -EINVAL, "unknown event op %u", ev->op);
+}
+
+int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
+	       struct replay_summary *s, struct vmt_err *err)
+{
+	struct replay r = { .t = t, .o = o, .s = s, .err = err };
+	struct vm_window win;
+	struct frag f;
+	double t0;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	r.trace_lo = t->has_range ? t->range_lo : window_presets[0].lo;
+	r.trace_hi = t->has_range ? t->range_hi : window_presets[0].hi;
+	r.main_lo = o->has_range ? o->range_lo : r.trace_lo;
+	r.main_hi = o->has_range ? o->range_hi : r.trace_hi;
+	model_window(&r, &win);
+	r.ids = calloc(t->ids.count ? t->ids.count : 1, sizeof(*r.ids));
+	if (!r.ids) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = o->model->create(&win, &r.m);
+	if (ret) {
+		vmt_err_set(err, "%s: cannot create model %s on [0x%" PRIx64 ", 0x%" PRIx64 "): %s",
+			    o->trace_name, o->model->name, win.lo, win.hi, strerror(-ret));
+		goto out;
+	}
+	if (o->events_csv)
+		fputs("seq,op,id,size,align,addr,search\n", o->events_csv);
+	if (o->series_csv) {
+		const char *sep = "";
+#define X(type, name, kind, label, doc) fprintf(o->series_csv, "%s%s", sep, #name); sep = ",";
+		REPLAY_SERIES_COLUMNS(X)
+#undef X
+		fputc('\n', o->series_csv);
+	}
+
+	t0 = now_seconds();
+	for (r.index = 0; r.index < t->nev; r.index++) {
+		const struct vmt_event *ev = &t->ev[r.index];
+		bool last_live = ev->op == VMT_LIVE &&
+			(r.index + 1 == t->nev || t->ev[r.index + 1].op != VMT_LIVE);
+
+		if ((ret = replay_event(&r, ev)) || (ret = check_model(&r)))
+			goto out;
+		if (ev->op != VMT_LIVE || last_live)
+			track_maxima(&r);
+		if (o->series_csv && ev->op != VMT_LIVE &&
+		    (r.seq % o->series_every == 0) && (ret = write_sample(&r)))
+			goto out;
+	}
+	s->events = r.seq;
+	if (o->series_csv && r.seq % o->series_every && (ret = write_sample(&r)))
+		goto out;
+	ret = frag_measure(o->model, r.m, r.main_lo, r.main_hi, &f);
+	if (ret)
+		goto out;
+	summarize(&r, &f, now_seconds() - t0);
+out:
+	if (ret == -ENOMEM)
+		vmt_err_set(err, "%s: out of memory during replay", o->trace_name);
+	else if (ret == -EIO)
+		vmt_err_set(err, "%s: writing a CSV failed", o->trace_name);
+	else if (ret)
+		vmt_err_set(err, "%s: replay failed: %s", o->trace_name, strerror(-ret));
+	o->model->destroy(r.m);
+	histogram_free(&r.alloc_search);
+	histogram_free(&r.free_search);
+	free(r.heap.e);
+	free(r.ids);
+	return ret;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The replay engine: applies a trace's snapshot, then its events in order,
+ * to one allocator model, and measures it (replay/metrics.h).
+ *
+ * Windows.  The main window is --range, else the trace's `range` line,
+ * else the x86_64 preset.  An alloc without vstart/vend is bounded by the
+ * main window.  An alloc bounded by the trace's own main window (vend may
+ * also be one byte short of it, as the kernel's VMALLOC_END is) follows
+ * the main window when --range moves it; other request windows (modules,
+ * execmem) are kept as recorded.  The model manages the smallest
+ * page-aligned address space holding the main window, every request
+ * window and every snapshot area, so each request is bounded exactly by
+ * its own window, as alloc_vmap_area() does.
+ */
+#ifndef VMTRACE_REPLAY_H
+#define VMTRACE_REPLAY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../allocator/allocator.h"
+#include "diag.h"
+#include "metrics.h"
+#include "trace.h"
+
+/* The main-window presets of `--range`. */
+struct window_preset {
+	const char *name;
+	uint64_t lo, hi;
+};
+
+extern const struct window_preset window_presets[];
+
+/* Parses `--range` (a preset name or LO:HI).  Returns 0 or -EINVAL. */
+int window_parse(const char *text, uint64_t *lo, uint64_t *hi);
+
+struct replay_opts {
+	const struct vm_allocator_ops *model;
+	const char *trace_name;		/* for messages */
+	bool has_range;			/* --range given */
+	uint64_t range_lo, range_hi;
+	bool strict;		/* inconsistencies are errors, not counts */
+	bool check;		/* run the model's invariant checker after every event */
+	FILE *events_csv;	/* per alloc/free rows, or NULL */
+	FILE *series_csv;	/* fragmentation samples, or NULL */
+	uint64_t series_every;	/* sample every N events (> 0 when series_csv) */
+};
+
+/*
+ * Replays @t.  Returns 0 with *@s filled, or a negative errno with the
+ * reason in @err: -EINVAL (an inconsistency under --strict), -EFAULT (an
+ * invariant broke under --check), -ENOMEM, -EIO (writing a CSV failed).
+ */
+int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
+	       struct replay_summary *s, struct vmt_err *err);
+
+#endif /* VMTRACE_REPLAY_H */

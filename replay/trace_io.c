@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "outfile.h"
+#include "trace_io.h"
+#include "trace_text.h"
+
+static int read_all(int fd, struct input_file *in)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap), *nb;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (len == cap) {
+			nb = realloc(buf, cap *= 2);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return -errno;
+		}
+		if (!n)
+			break;
+		len += n;
+	}
+	in->data = buf;
+	in->len = len;
+	in->mapped = false;
+	return 0;
+}
+
+int input_file_open(const char *path, struct input_file *in, struct vmt_err *err)
+{
+	struct stat st;
+	int fd, ret = 0;
+	void *p;
+
+	memset(in, 0, sizeof(*in));
+	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		ret = -EISDIR;
+		goto out;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			ret = -errno;
+			goto out;
+		}
+		madvise(p, st.st_size, MADV_SEQUENTIAL);
+		in->data = p;
+		in->len = st.st_size;
+		in->mapped = true;
+	} else {
+		ret = read_all(fd, in);
+	}
+out:
+	if (ret)
+		vmt_err_set(err, "%s: cannot read: %s", path, strerror(-ret));
+	if (fd > STDIN_FILENO)
+		close(fd);
+	return ret;
+}
+
+void input_file_close(struct input_file *in)
+{
+	if (in->mapped)
+		munmap((void *)in->data, in->len);
+	else
+		free((void *)in->data);
+	memset(in, 0, sizeof(*in));
+}
+
+int vmt_trace_load(const char *path, struct vmt_trace *t, struct vmt_err *err)
+{
+	struct input_file in;
+	int ret;
+
+	ret = vmt_trace_init(t);
+	if (ret) {
+		vmt_err_set(err, "%s: out of memory", path);
+		return ret;
+	}
+	ret = input_file_open(path, &in, err);
+	if (ret)
+		goto out;
+	if (vmt_text_sniff(in.data, in.len)) {
+		ret = vmt_trace_track_lines(t);
+		if (!ret)
+			ret = vmt_text_parse(path, in.data, in.len, t, err);
+	} else {
+		vmt_err_set(err, "%s:1: not a vmtrace trace (expected a 'vmtrace 1' line)", path);
+		ret = -EINVAL;
+	}
+	input_file_close(&in);
+out:
+	if (ret) {
+		vmt_trace_free(t);
+		vmt_trace_init(t);
+	}
+	return ret;
+}
+
+int vmt_trace_save(const char *path, const struct vmt_trace *t, struct vmt_err *err)
+{
+	struct outfile out;
+	int ret;
+
+	ret = outfile_open(&out, path);
+	if (ret) {
+		vmt_err_set(err, "%s: cannot create: %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = vmt_text_write(t, out.f);
+	if (ret) {
+		outfile_abort(&out);
+	} else {
+		ret = outfile_commit(&out);
+	}
+	if (ret)
+		vmt_err_set(err, "%s: cannot write: %s", path, strerror(-ret));
+	return ret;
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Install every system dependency of vmtrace (Debian 12), non-interactively
+# and idempotently.  Run as root (or through sudo).
+set -eu
+
+PACKAGES="
+  build-essential ninja-build pkg-config
+  libcmocka-dev libjansson-dev libzstd-dev zstd uthash-dev
+  gnuplot-nox fonts-dejavu-core
+  clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
+  libtracecmd-dev libtraceevent-dev trace-cmd linux-perf
+  libjemalloc-dev libck-dev
+  python3
+"
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
+echo "setup.sh: dependencies installed"
