@@ -77,6 +77,11 @@ out:
 	return ret;
 }
 
+static bool writes_stdout(const char *path)
+{
+	return path && !strcmp(path, "-");
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -173,7 +178,8 @@ int cmd_replay(int argc, char **argv)
 	/* The summary last: its presence says the whole run succeeded. */
 	if (json_path && (ret = write_json(json_path, o.trace_name, &t, &o, &s, &err)))
 		goto out;
-	if (events.f != stdout && series.f != stdout && !(json_path && !strcmp(json_path, "-"))) {
+	if (!writes_stdout(events_path) && !writes_stdout(series_path) &&
+	    !writes_stdout(json_path)) {
 		printf("%s through %s (%s)\n", o.trace_name, o.model->name, o.model->description);
 		summary_print(stdout, &s);
 	}
