@@ -20,7 +20,7 @@ static void replay_usage(FILE *f)
 		"usage: vmtrace replay [-a MODEL] [--range x86_64|i386|LO:HI] [--strict] [--check]\n"
 		"                      [--json F] [--events F.csv] [--series F.csv] [--every N]\n"
 		"                      [--lock-stat] [--lock TYPE] [--threads N [--scale K]]\n"
-		"                      [--layout F.csv] TRACE\n"
+		"                      [--layout F.csv] [--holds F.csv] TRACE\n"
 		"\n"
 		"  -a, --allocator MODEL  allocator model (default linear):");
 	for (size_t i = 0; i < vm_allocator_count; i++)
@@ -39,7 +39,8 @@ static void replay_usage(FILE *f)
 		"  --threads N   replay the per-CPU streams on N threads (implies --lock-stat;\n"
 		"                --events and --series are single-threaded only)\n"
 		"  --scale K     with --threads: replay K interleaved copies of the trace\n"
-		"  --layout F    write the final busy areas as CSV (addr,size)\n");
+		"  --layout F    write the final busy areas as CSV (addr,size)\n"
+		"  --holds F     with --lock-stat: every hold time as CSV (op,ns)\n");
 }
 
 static int write_json(const char *path, const char *trace_path,
@@ -107,6 +108,38 @@ static bool writes_stdout(const char *path)
 	return path && !strcmp(path, "-");
 }
 
+/* An optional CSV output of the replay, handed to it as *slot. */
+struct csv_output {
+	FILE **slot;
+	const char *path;	/* NULL: not asked for */
+	struct outfile file;
+};
+
+static int csv_output_open(struct csv_output *out, struct vmt_err *err)
+{
+	int ret;
+
+	if (!out->path)
+		return 0;
+	ret = outfile_open(&out->file, out->path);
+	if (ret)
+		vmt_err_set(err, "%s: cannot create: %s", out->path, strerror(-ret));
+	*out->slot = out->file.f;
+	return ret;
+}
+
+static int csv_output_commit(struct csv_output *out, struct vmt_err *err)
+{
+	int ret;
+
+	if (!out->path)
+		return 0;
+	ret = outfile_commit(&out->file);
+	if (ret)
+		vmt_err_set(err, "%s: cannot write: %s", out->path, strerror(-ret));
+	return ret;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -123,17 +156,22 @@ int cmd_replay(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "scale", required_argument, NULL, 'k' },
 		{ "layout", required_argument, NULL, 'y' },
+		{ "holds", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct replay_opts o = { .model = vm_allocator_find("linear"), .series_every = 1000,
 				 .scale = 1 };
-	const char *json_path = NULL, *events_path = NULL, *series_path = NULL;
-	const char *layout_path = NULL;
-	struct outfile events = { 0 }, series = { 0 }, layout = { 0 };
+	/* The CSV outputs, each whole or not at all; the JSON summary comes last. */
+	struct csv_output outputs[] = {
+		{ &o.events_csv }, { &o.series_csv }, { &o.holds_csv }, { &o.layout_csv },
+	};
+	enum { EVENTS, SERIES, HOLDS, LAYOUT, NOUTPUTS };
+	const char *json_path = NULL;
 	struct replay_summary s;
 	struct vmt_trace t = { 0 };
 	struct vmt_err err = { { 0 } };
+	bool to_stdout = false;
 	uint64_t count;
 	int c, ret;
 
@@ -159,8 +197,8 @@ int cmd_replay(int argc, char **argv)
 		case 's': o.strict = true; break;
 		case 'c': o.check = true; break;
 		case 'j': json_path = optarg; break;
-		case 'e': events_path = optarg; break;
-		case 'S': series_path = optarg; break;
+		case 'e': outputs[EVENTS].path = optarg; break;
+		case 'S': outputs[SERIES].path = optarg; break;
 		case 'n':
 			if (parse_count(optarg, "--every", UINT64_MAX, &o.series_every))
 				return EXIT_USAGE;
@@ -184,7 +222,8 @@ int cmd_replay(int argc, char **argv)
 				return EXIT_USAGE;
 			o.scale = (unsigned)count;
 			break;
-		case 'y': layout_path = optarg; break;
+		case 'y': outputs[LAYOUT].path = optarg; break;
+		case 'H': outputs[HOLDS].path = optarg; break;
 		case 'h':
 			replay_usage(stdout);
 			return 0;
@@ -193,13 +232,17 @@ int cmd_replay(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (o.threads && (events_path || series_path)) {
-		fprintf(stderr, "vmtrace replay: --events and --series need one global order: "
-			"not with --threads\n");
+	if (o.threads && (outputs[EVENTS].path || outputs[SERIES].path || outputs[HOLDS].path)) {
+		fprintf(stderr, "vmtrace replay: --events, --series and --holds are "
+			"single-threaded: not with --threads\n");
 		return EXIT_USAGE;
 	}
 	if (o.scale > 1 && !o.threads) {
 		fprintf(stderr, "vmtrace replay: --scale goes with --threads\n");
+		return EXIT_USAGE;
+	}
+	if (outputs[HOLDS].path && !o.lock_stat) {
+		fprintf(stderr, "vmtrace replay: --holds goes with --lock-stat\n");
 		return EXIT_USAGE;
 	}
 	if (o.threads)
@@ -213,48 +256,27 @@ int cmd_replay(int argc, char **argv)
 	ret = vmt_trace_load(o.trace_name, &t, &err);
 	if (ret)
 		goto out;
-	if (events_path && (ret = outfile_open(&events, events_path))) {
-		vmt_err_set(&err, "%s: cannot create: %s", events_path, strerror(-ret));
-		goto out;
-	}
-	if (series_path && (ret = outfile_open(&series, series_path))) {
-		vmt_err_set(&err, "%s: cannot create: %s", series_path, strerror(-ret));
-		goto out;
-	}
-	if (layout_path && (ret = outfile_open(&layout, layout_path))) {
-		vmt_err_set(&err, "%s: cannot create: %s", layout_path, strerror(-ret));
-		goto out;
-	}
-	o.events_csv = events.f;
-	o.series_csv = series.f;
-	o.layout_csv = layout.f;
+	for (int i = 0; i < NOUTPUTS; i++)
+		if ((ret = csv_output_open(&outputs[i], &err)))
+			goto out;
 	ret = o.threads ? replay_threads_run(&t, &o, &s, &err) : replay_run(&t, &o, &s, &err);
 	if (ret)
 		goto out;
-	if (events.f && (ret = outfile_commit(&events))) {
-		vmt_err_set(&err, "%s: cannot write: %s", events_path, strerror(-ret));
-		goto out;
-	}
-	if (series.f && (ret = outfile_commit(&series))) {
-		vmt_err_set(&err, "%s: cannot write: %s", series_path, strerror(-ret));
-		goto out;
-	}
-	if (layout.f && (ret = outfile_commit(&layout))) {
-		vmt_err_set(&err, "%s: cannot write: %s", layout_path, strerror(-ret));
-		goto out;
-	}
+	for (int i = 0; i < NOUTPUTS; i++)
+		if ((ret = csv_output_commit(&outputs[i], &err)))
+			goto out;
 	/* The summary last: its presence says the whole run succeeded. */
 	if (json_path && (ret = write_json(json_path, o.trace_name, &t, &o, &s, &err)))
 		goto out;
-	if (!writes_stdout(events_path) && !writes_stdout(series_path) &&
-	    !writes_stdout(json_path) && !writes_stdout(layout_path)) {
+	for (int i = 0; i < NOUTPUTS; i++)
+		to_stdout |= writes_stdout(outputs[i].path);
+	if (!to_stdout && !writes_stdout(json_path)) {
 		printf("%s through %s (%s)\n", o.trace_name, o.model->name, o.model->description);
 		summary_print(stdout, &s);
 	}
 out:
-	outfile_abort(&events);
-	outfile_abort(&series);
-	outfile_abort(&layout);
+	for (int i = 0; i < NOUTPUTS; i++)
+		outfile_abort(&outputs[i].file);
 	vmt_trace_free(&t);
 	if (ret) {
 		fprintf(stderr, "vmtrace replay: %s\n", err.msg[0] ? err.msg : strerror(-ret));

@@ -485,8 +485,10 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	summarize(&r, &f, now_seconds() - t0);
 	if (o->layout_csv && (ret = replay_write_layout(o->model, r.m, o->layout_csv)))
 		goto out;
-	if (o->lock_stat)
-		ret = replay_lock_summary(o, r.acct, s);
+	if (o->lock_stat && (ret = replay_lock_summary(o, r.acct, s)))
+		goto out;
+	if (o->holds_csv)
+		ret = replay_write_holds(r.acct, o->holds_csv);
 out:
 	if (ret == -ENOMEM)
 		vmt_err_set(err, "%s: out of memory during replay", o->trace_name);

@@ -51,6 +51,7 @@ struct replay_opts {
 	unsigned threads;	/* replay_threads_run: threads (>= 1) */
 	unsigned scale;		/* replay_threads_run: interleaved copies (>= 1) */
 	FILE *layout_csv;	/* the final busy areas (addr,size), or NULL */
+	FILE *holds_csv;	/* with lock_stat: every hold time (op,ns), or NULL */
 };
 
 /*

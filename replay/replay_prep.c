@@ -147,3 +147,14 @@ void replay_summarize_frag(const struct frag *f, struct replay_summary *s)
 	s->footprint = s->max_live_bytes ?
 		(double)s->max_span / (double)s->max_live_bytes : 0.0;
 }
+
+int replay_write_holds(struct lock_account acct[LOCK_OPS], FILE *f)
+{
+	static const char *const names[LOCK_OPS] = LOCK_OP_NAMES;
+
+	fputs("op,ns\n", f);
+	for (int op = 0; op < LOCK_OPS; op++)
+		for (size_t i = 0; i < acct[op].hold.n; i++)
+			fprintf(f, "%s,%" PRIu64 "\n", names[op], acct[op].hold.v[i]);
+	return ferror(f) ? -EIO : 0;
+}

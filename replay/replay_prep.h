@@ -46,6 +46,10 @@ int replay_lock_choose(const struct replay_opts *o, struct replay_lock *l);
  * Returns 0, -EIO, or the walk's error. */
 int replay_write_layout(const struct vm_allocator_ops *ops, struct vm_model *m, FILE *f);
 
+/* Writes every hold time of @acct as CSV rows `op,ns` under a header.
+ * 0 or -EIO. */
+int replay_write_holds(struct lock_account acct[LOCK_OPS], FILE *f);
+
 /* Fills the lock part of @s from the per-operation accounts. 0 or -ENOMEM. */
 int replay_lock_summary(const struct replay_opts *o, struct lock_account acct[LOCK_OPS],
 			struct replay_summary *s);
