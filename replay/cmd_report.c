@@ -20,9 +20,17 @@
 #include "outfile.h"
 #include "summary.h"
 
+/* What a summary measured, by the options its replay ran with. */
+enum run_kind {
+	RUN_MAIN,	/* plain single-threaded replay */
+	RUN_LOCK,	/* --lock-stat */
+	RUN_THREADS,	/* --threads */
+};
+
 struct run {
 	const char *trace;	/* as replayed */
 	const char *model;
+	enum run_kind kind;
 	json_t *doc;
 	struct replay_summary s;
 };
@@ -31,6 +39,7 @@ struct report {
 	struct run *runs;
 	size_t nruns;
 	const char *commit, *machine, *date, *plots, *command;
+	const char *scaling_csv;	/* --scaling-csv: thread runs for plots/threads.gp */
 };
 
 /* The figures `ninja results` draws for each trace: file suffix, caption. */
@@ -40,6 +49,7 @@ static const struct figure {
 } figures[] = {
 	{ "search", "search length of each allocation, in trace order" },
 	{ "frag", "fragmentation of the main window along the trace" },
+	{ "holds", "CDF of the lock hold time of each alloc (solid) and free (dashed)" },
 };
 
 /* "traces/foo.vmt.txt" -> "foo": the name plots and sections use. */
@@ -82,33 +92,77 @@ static int load_run(const char *path, struct run *r, struct vmt_err *err)
 			    "(missing trace, model or a summary metric)", path);
 		return -EINVAL;
 	}
+	r->kind = r->s.has_threads ? RUN_THREADS : r->s.has_lock_stat ? RUN_LOCK : RUN_MAIN;
 	return 0;
 }
 
 static void print_value_u64(FILE *f, uint64_t v) { fprintf(f, " %" PRIu64 " |", v); }
 static void print_value_f64(FILE *f, double v) { fprintf(f, " %.4g |", v); }
+#define print_value_U64 print_value_u64
+#define print_value_F64 print_value_f64
+
+static bool run_is(const struct run *r, const char *trace, enum run_kind kind)
+{
+	return r->kind == kind && !strcmp(r->trace, trace);
+}
 
 static void print_trace_table(FILE *f, const struct report *rep, const char *trace)
 {
 	fputs("| metric |", f);
 	for (size_t i = 0; i < rep->nruns; i++)
-		if (!strcmp(rep->runs[i].trace, trace))
+		if (run_is(&rep->runs[i], trace, RUN_MAIN))
 			fprintf(f, " %s |", rep->runs[i].model);
 	fputs("\n|---|", f);
 	for (size_t i = 0; i < rep->nruns; i++)
-		if (!strcmp(rep->runs[i].trace, trace))
+		if (run_is(&rep->runs[i], trace, RUN_MAIN))
 			fputs("---:|", f);
 	fputc('\n', f);
 #define X(type, name, kind, label, doc)                                      \
 	fprintf(f, "| %s%s |", label, #kind[0] == 'T' ? " (timing)" : "");    \
 	for (size_t i = 0; i < rep->nruns; i++)                              \
-		if (!strcmp(rep->runs[i].trace, trace))                       \
+		if (run_is(&rep->runs[i], trace, RUN_MAIN))                  \
 			print_value_##type(f, rep->runs[i].s.name);          \
 	fputc('\n', f);
-#define print_value_U64 print_value_u64
-#define print_value_F64 print_value_f64
 	REPLAY_SUMMARY_METRICS(X)
 #undef X
+}
+
+static const char *const lock_op_names[LOCK_OPS] = LOCK_OP_NAMES;
+
+/* One row per model and operation, one column per lock_stat metric. */
+static void print_lock_table(FILE *f, const struct report *rep, const char *trace)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < rep->nruns && !any; i++)
+		any = run_is(&rep->runs[i], trace, RUN_LOCK);
+	if (!any)
+		return;
+	fputs("Lock hold times (`replay --lock-stat`, one thread, nanoseconds):\n\n"
+	      "| model | lock | op |", f);
+#define X(type, name, kind, label, doc) fprintf(f, " %s |", label);
+	LOCK_STAT_METRICS(X)
+#undef X
+	fputs("\n|---|---|---|", f);
+#define X(type, name, kind, label, doc) fputs("---:|", f);
+	LOCK_STAT_METRICS(X)
+#undef X
+	fputc('\n', f);
+	for (size_t i = 0; i < rep->nruns; i++) {
+		const struct run *r = &rep->runs[i];
+
+		if (!run_is(r, trace, RUN_LOCK))
+			continue;
+		for (int op = 0; op < LOCK_OPS; op++) {
+			fprintf(f, "| %s | %s (%s) | %s |", r->model, r->s.lock_name,
+				r->s.lock_type, lock_op_names[op]);
+#define X(type, name, kind, label, doc) print_value_##type(f, r->s.lock[op].name);
+			LOCK_STAT_METRICS(X)
+#undef X
+			fputc('\n', f);
+		}
+	}
+	fputc('\n', f);
 }
 
 static void print_trace_meta(FILE *f, const json_t *meta)
@@ -138,6 +192,7 @@ static int print_trace(FILE *f, const struct report *rep, size_t first)
 	print_trace_meta(f, json_object_get(r->doc, "meta"));
 	print_trace_table(f, rep, r->trace);
 	fputc('\n', f);
+	print_lock_table(f, rep, r->trace);
 	for (size_t i = 0; rep->plots && i < sizeof(figures) / sizeof(figures[0]); i++) {
 		if (asprintf(&png, "%s/%s-%s.png", rep->plots, stem, figures[i].suffix) < 0) {
 			free(stem);
@@ -152,6 +207,52 @@ static int print_trace(FILE *f, const struct report *rep, size_t first)
 	return 0;
 }
 
+/* The thread-scaling runs: a table, and its CSV for plots/threads.gp. */
+static void print_scaling(FILE *f, const struct report *rep, FILE *csv)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < rep->nruns && !any; i++)
+		any = rep->runs[i].kind == RUN_THREADS;
+	if (!any)
+		return;
+	fputs("## Thread scaling\n\n"
+	      "`vmtrace replay --threads N --scale K`: the per-CPU streams of K interleaved "
+	      "copies of the trace on N threads, each taking the model's lock around every "
+	      "call. Contentions and waits add up the alloc and free locks.\n\n"
+	      "| trace | model | lock | threads | scale | operations/s | contentions | "
+	      "waittime-total (ns) | holdtime-avg alloc (ns) | dependency waits |\n"
+	      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n", f);
+	if (csv)
+		fputs("trace,model,threads,scale,ops_per_sec,contentions,waittime_total\n", csv);
+	for (size_t i = 0; i < rep->nruns; i++) {
+		const struct run *r = &rep->runs[i];
+		const struct replay_summary *s = &r->s;
+		uint64_t contentions, wait;
+		char *stem;
+
+		if (r->kind != RUN_THREADS)
+			continue;
+		contentions = s->lock[LOCK_OP_ALLOC].contentions + s->lock[LOCK_OP_FREE].contentions;
+		wait = s->lock[LOCK_OP_ALLOC].waittime_total + s->lock[LOCK_OP_FREE].waittime_total;
+		stem = trace_stem(r->trace);
+		fprintf(f, "| %s | %s | %s (%s) | %" PRIu64 " | %" PRIu64 " | %.4g | %" PRIu64
+			" | %" PRIu64 " | %.4g | %" PRIu64 " |\n", stem ? stem : r->trace, r->model,
+			s->lock_name, s->lock_type, s->threads.threads, s->threads.scale,
+			s->threads.ops_per_sec, contentions, wait,
+			s->lock[LOCK_OP_ALLOC].holdtime_avg, s->threads.dependency_waits);
+		if (csv)
+			fprintf(csv, "%s,%s,%" PRIu64 ",%" PRIu64 ",%.6g,%" PRIu64 ",%" PRIu64 "\n",
+				stem ? stem : r->trace, r->model, s->threads.threads,
+				s->threads.scale, s->threads.ops_per_sec, contentions, wait);
+		free(stem);
+	}
+	fputc('\n', f);
+	/* Drawn from the --scaling-csv this run writes, so it can't exist yet. */
+	if (rep->plots)
+		fputs("![throughput and total lock wait against thread count](plots/threads.png)\n\n", f);
+}
+
 static void print_definitions(FILE *f)
 {
 	fputs("## Metric definitions\n\n"
@@ -162,11 +263,19 @@ static void print_definitions(FILE *f)
 #define X(type, name, kind, label, doc) \
 	fprintf(f, "| %s | `%s` | %s | %s |\n", label, #name, #kind[0] == 'E' ? "exact" : "timing", doc);
 	REPLAY_SUMMARY_METRICS(X)
+	fputs("\nLock statistics (`lock_stat.alloc`, `lock_stat.free` in the JSON), per "
+	      "operation. A hold is the model call made while holding the lock; a wait runs "
+	      "from the first failed try until the lock is held.\n\n"
+	      "| metric | JSON key | kind | definition |\n|---|---|---|---|\n", f);
+	LOCK_STAT_METRICS(X)
+	fputs("\nThreaded replay (`threads` in the JSON):\n\n"
+	      "| metric | JSON key | kind | definition |\n|---|---|---|---|\n", f);
+	THREAD_METRICS(X)
 #undef X
 	fputc('\n', f);
 }
 
-static int write_report(FILE *f, const struct report *rep)
+static int write_report(FILE *f, const struct report *rep, FILE *csv)
 {
 	int ret;
 
@@ -185,18 +294,21 @@ static int write_report(FILE *f, const struct report *rep)
 		if (!seen && (ret = print_trace(f, rep, i)))
 			return ret;
 	}
+	print_scaling(f, rep, csv);
 	print_definitions(f);
-	return ferror(f) ? -EIO : 0;
+	return ferror(f) || (csv && ferror(csv)) ? -EIO : 0;
 }
 
 static void report_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vmtrace report [-o OUT.md] [--commit C] [--machine M] [--date D]\n"
-		"                      [--plots DIR] [--command CMD] SUMMARY.json...\n"
+		"                      [--plots DIR] [--command CMD] [--scaling-csv F]\n"
+		"                      SUMMARY.json...\n"
 		"  Writes a Markdown report from `vmtrace replay --json` summaries.\n"
-		"  --plots DIR  link plots/<trace>-search.png and -frag.png where they\n"
-		"               exist in DIR (RESULTS.md sits beside plots/)\n");
+		"  --plots DIR  link plots/<trace>-{search,frag,holds}.png and threads.png\n"
+		"               where they exist in DIR (RESULTS.md sits beside plots/)\n"
+		"  --scaling-csv F  also write the thread-scaling runs as CSV\n");
 }
 
 int cmd_report(int argc, char **argv)
@@ -208,6 +320,7 @@ int cmd_report(int argc, char **argv)
 		{ "date", required_argument, NULL, 'd' },
 		{ "plots", required_argument, NULL, 'p' },
 		{ "command", required_argument, NULL, 'C' },
+		{ "scaling-csv", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -215,7 +328,7 @@ int cmd_report(int argc, char **argv)
 			      .command = "vmtrace report" };
 	const char *out_path = "RESULTS.md";
 	struct vmt_err err = { { 0 } };
-	struct outfile out = { 0 };
+	struct outfile out = { 0 }, csv = { 0 };
 	int c, ret = 0;
 
 	optind = 1;
@@ -227,6 +340,7 @@ int cmd_report(int argc, char **argv)
 		case 'd': rep.date = optarg; break;
 		case 'p': rep.plots = optarg; break;
 		case 'C': rep.command = optarg; break;
+		case 's': rep.scaling_csv = optarg; break;
 		case 'h': report_usage(stdout); return 0;
 		default: report_usage(stderr); return EXIT_USAGE;
 		}
@@ -251,14 +365,18 @@ int cmd_report(int argc, char **argv)
 		vmt_err_set(&err, "%s: cannot create: %s", out_path, strerror(-ret));
 		goto out;
 	}
-	ret = write_report(out.f, &rep);
-	if (ret)
-		outfile_abort(&out);
-	else
-		ret = outfile_commit(&out);
-	if (ret)
+	if (rep.scaling_csv && (ret = outfile_open(&csv, rep.scaling_csv))) {
+		vmt_err_set(&err, "%s: cannot create: %s", rep.scaling_csv, strerror(-ret));
+		goto out;
+	}
+	ret = write_report(out.f, &rep, csv.f);
+	if (!ret && csv.f && (ret = outfile_commit(&csv)))
+		vmt_err_set(&err, "%s: cannot write: %s", rep.scaling_csv, strerror(-ret));
+	if (!ret && (ret = outfile_commit(&out)))
 		vmt_err_set(&err, "%s: cannot write: %s", out_path, strerror(-ret));
 out:
+	outfile_abort(&out);
+	outfile_abort(&csv);
 	for (size_t i = 0; i < rep.nruns; i++)
 		json_decref(rep.runs[i].doc);
 	free(rep.runs);

@@ -55,6 +55,9 @@ struct mt_replay {
 	_Atomic uint8_t *done;	/* g -> replayed */
 	struct mt_id *ids;
 	atomic_bool abort;
+	/* Set once every thread exists, so that threads started first do
+	 * not run alone. */
+	atomic_bool go;
 	struct mt_thread *threads;
 };
 
@@ -184,6 +187,8 @@ static void *mt_thread_main(void *arg)
 	struct mt_thread *th = arg;
 	struct mt_replay *r = th->r;
 
+	while (!atomic_load(&r->go))
+		sched_yield();
 	for (size_t i = 0; i < th->nevents; i++) {
 		size_t g = th->events[i], dep = r->dep[g];
 		const struct vmt_event *ev = &r->t->ev[r->order[g]];
@@ -362,7 +367,6 @@ int replay_threads_run(const struct vmt_trace *t, const struct replay_opts *o,
 	if ((ret = mt_snapshot(&r, s)))
 		goto out;
 
-	t0 = lock_clock_ns();
 	for (started = 0; started < N; started++) {
 		r.threads[started].r = &r;
 		ret = -pthread_create(&r.threads[started].tid, NULL, mt_thread_main,
@@ -372,6 +376,8 @@ int replay_threads_run(const struct vmt_trace *t, const struct replay_opts *o,
 			break;
 		}
 	}
+	t0 = lock_clock_ns();
+	atomic_store(&r.go, true);
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(r.threads[i].tid, NULL);
 	s->threads.seconds = (double)(lock_clock_ns() - t0) * 1e-9;
