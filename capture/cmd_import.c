@@ -5,6 +5,7 @@
  * reconciliation rules are the builder's (capture/builder.h).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -98,11 +99,17 @@ static int add_meta_u64(struct vmt_trace *t, const char *key, uint64_t v)
 	return vmt_trace_add_meta(t, key, num);
 }
 
-/* The user's --meta lines, the source, and what the parser counted. */
+/*
+ * The user's --meta lines, the source (base names, so re-importing the
+ * shipped raw files elsewhere gives the same trace) and what the parser
+ * counted, placed before the builder's import.* lines.
+ */
 static int add_meta(struct vmt_trace *t, const struct import_opts *o,
 		    const struct vmt_ftrace_stats *fs)
 {
+	size_t nbuilt = t->nmeta;
 	char key[128], source[4096];
+	struct vmt_meta *moved;
 	int ret = 0;
 
 	for (size_t i = 0; !ret && i < o->nmeta; i++) {
@@ -111,8 +118,9 @@ static int add_meta(struct vmt_trace *t, const struct import_opts *o,
 		snprintf(key, sizeof(key), "%.*s", (int)klen, o->meta[i]);
 		ret = vmt_trace_add_meta(t, key, o->meta[i] + klen + 1);
 	}
-	snprintf(source, sizeof(source), "tracefs text %s%s%s", o->ftrace,
-		 o->vmallocinfo ? ", snapshot " : "", o->vmallocinfo ? o->vmallocinfo : "");
+	snprintf(source, sizeof(source), "tracefs text %s%s%s", basename(o->ftrace),
+		 o->vmallocinfo ? ", snapshot " : "",
+		 o->vmallocinfo ? basename(o->vmallocinfo) : "");
 	if (!ret)
 		ret = vmt_trace_add_meta(t, "source", source);
 	if (!ret)
@@ -124,7 +132,16 @@ static int add_meta(struct vmt_trace *t, const struct import_opts *o,
 	if (!ret && fs->has_entries)
 		ret = add_meta_u64(t, "import.ftrace_entries_overwritten",
 				   fs->entries_written - fs->entries_in_buffer);
-	return ret;
+	if (ret)
+		return ret;
+	moved = malloc(nbuilt * sizeof(*moved) + 1);
+	if (!moved)
+		return -ENOMEM;
+	memcpy(moved, t->meta, nbuilt * sizeof(*moved));
+	memmove(t->meta, t->meta + nbuilt, (t->nmeta - nbuilt) * sizeof(*moved));
+	memcpy(t->meta + t->nmeta - nbuilt, moved, nbuilt * sizeof(*moved));
+	free(moved);
+	return 0;
 }
 
 static void warn_losses(const struct vmt_ftrace_stats *fs)
