@@ -69,6 +69,8 @@
 	  "last event")                                                                    \
 	X(U64, hole_bytes, EXACT, "hole bytes", "total bytes of those holes")              \
 	X(U64, largest_hole, EXACT, "largest hole", "the largest of those holes, bytes")   \
+	X(U64, small_hole_bytes, EXACT, "hole bytes but the largest",                     \
+	  "hole bytes - largest hole: the free space interleaved with busy areas")       \
 	X(F64, ext_frag, EXACT, "external fragmentation",                                  \
 	  "1 - largest hole / hole bytes (0 without holes)")                               \
 	X(F64, unusable_16k, EXACT, "unusable index (16K)",                                \
@@ -94,6 +96,7 @@
 	X(U64, holes, EXACT, "holes", "free gaps below the highest busy end")          \
 	X(U64, hole_bytes, EXACT, "hole bytes", "their total size")                    \
 	X(U64, largest_hole, EXACT, "largest hole", "the largest gap")                 \
+	X(U64, small_hole_bytes, EXACT, "hole bytes but the largest", "hole bytes - largest hole") \
 	X(F64, ext_frag, EXACT, "external fragmentation", "1 - largest / hole bytes")   \
 	X(F64, unusable_16k, EXACT, "unusable index (16K)", "as in the summary")
 

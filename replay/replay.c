@@ -374,12 +374,13 @@ static int write_sample(struct replay *r)
 		.holes = f.holes,
 		.hole_bytes = f.hole_bytes,
 		.largest_hole = f.largest_hole,
+		.small_hole_bytes = f.hole_bytes - f.largest_hole,
 		.ext_frag = frag_ext(&f),
 		.unusable_16k = frag_unusable_16k(&f),
 	};
 	const char *sep = "";
 #define METRIC_PRINT_U64(v) fprintf(out, "%s%" PRIu64, sep, v)
-#define METRIC_PRINT_F64(v) fprintf(out, "%s%.6f", sep, v)
+#define METRIC_PRINT_F64(v) fprintf(out, "%s%.9g", sep, v)
 #define X(type, name, kind, label, doc) METRIC_PRINT_##type(smp.name); sep = ",";
 	REPLAY_SERIES_COLUMNS(X)
 #undef X

@@ -142,6 +142,7 @@ void replay_summarize_frag(const struct frag *f, struct replay_summary *s)
 	s->holes = f->holes;
 	s->hole_bytes = f->hole_bytes;
 	s->largest_hole = f->largest_hole;
+	s->small_hole_bytes = f->hole_bytes - f->largest_hole;
 	s->ext_frag = frag_ext(f);
 	s->unusable_16k = frag_unusable_16k(f);
 	s->footprint = s->max_live_bytes ?
