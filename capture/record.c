@@ -94,8 +94,8 @@ static int check_prerequisites(struct vmt_recorder *r, struct vmt_err *err)
 	int ret;
 
 	if (geteuid() != 0) {
-		vmt_err_set(err, "vmtrace record must run as root (it loads BPF programs and "
-			    "reads kernel addresses): run it with sudo");
+		vmt_err_set(err, "root is needed to load BPF programs and read kernel "
+			    "addresses: run vmtrace record with sudo");
 		return -EPERM;
 	}
 	if (access(KERNEL_BTF, R_OK)) {
@@ -186,11 +186,11 @@ static int delivered(int n, struct vmt_err *err)
 {
 	if (n == -EINTR)
 		return 0;
-	if (n < 0 && n != -EPROTO)
-		vmt_err_set(err, "reading the BPF ring buffer: %s", strerror(-n));
-	else if (n == -EPROTO)
+	if (n == -EPROTO)
 		vmt_err_set(err, "the BPF ring buffer holds a record shorter than "
 			    "struct vmt_bpf_event: program and recorder disagree");
+	else if (n < 0)
+		vmt_err_set(err, "reading the BPF ring buffer: %s", strerror(-n));
 	return n;
 }
 

@@ -12,6 +12,7 @@ static const struct command {
 } commands[] = {
 	{ "replay", cmd_replay, "replay a trace through an allocator model and measure it" },
 	{ "convert", cmd_convert, "rewrite a trace in another format" },
+	{ "record", cmd_record, "record the kernel's vmalloc activity with eBPF (root)" },
 };
 
 static void usage(FILE *f)
