@@ -223,11 +223,14 @@ static int on_event(void *ctx, const struct vmt_bpf_event *e)
 
 /*
  * Reads kallsyms (for stacks) and the vmallocinfo snapshot with
- * kptr_restrict at 1, and restores it whatever happens.
+ * kptr_restrict at 1, and restores it whatever happens.  A failed restore
+ * is said at once, even when a read failed first: the administrator must
+ * learn that the setting was left changed.
  */
 static int read_kernel_addresses(struct session *s, struct vmt_snapshot *snap,
 				 struct vmt_err *err)
 {
+	struct vmt_err restore_err = { { 0 } };
 	struct kptr_restrict k;
 	int ret, restored;
 
@@ -238,7 +241,9 @@ static int read_kernel_addresses(struct session *s, struct vmt_snapshot *snap,
 		ret = ksyms_load(&s->ksyms, "/proc/kallsyms", err);
 	if (!ret)
 		ret = vmt_vmallocinfo_load("/proc/vmallocinfo", snap, err);
-	restored = kptr_restrict_restore(&k, err);
+	restored = kptr_restrict_restore(&k, &restore_err);
+	if (restored)
+		fprintf(stderr, "vmtrace record: %s\n", restore_err.msg);
 	return ret ? ret : restored;
 }
 

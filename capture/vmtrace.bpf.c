@@ -19,7 +19,7 @@ const volatile bool want_stacks = true;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);	/* bytes: about 36000 records */
+	__uint(max_entries, 8 << 20);	/* bytes: about 37000 records */
 } events SEC(".maps");
 
 struct {
