@@ -139,7 +139,9 @@ int vmt_builder_add(struct vmt_builder *b, const struct vmt_raw_event *raw,
 
 	switch (raw->op) {
 	case VMT_ALLOC:
-		if (!raw->size || raw->va + raw->size < raw->va) {
+		/* A failed alloc's va is an error code: only its size must hold. */
+		if (!raw->size || (!(raw->flags & VMT_F_FAILED) &&
+				   raw->va + raw->size < raw->va)) {
 			return vmt_err_line(err, b->name, raw->line, "alloc of %" PRIu64
 					    " bytes at 0x%" PRIx64 " is empty or wraps",
 					    raw->size, raw->va);
@@ -165,6 +167,8 @@ int vmt_builder_add(struct vmt_builder *b, const struct vmt_raw_event *raw,
 		ev.vstart = raw->start;
 		ev.vend = raw->end;
 		ev.size = raw->npurged;
+		/* The format's purge has n= where others have pid=, no comm. */
+		ev.pid = 0;
 		ev.flags |= VMT_F_N;
 		break;
 	default:

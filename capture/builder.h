@@ -69,8 +69,9 @@ struct vmt_raw_event {
 	uint8_t flags;		/* of VMT_F_T, VMT_F_CPU, VMT_F_PID, VMT_F_FAILED */
 	uint64_t t;		/* nanoseconds */
 	uint16_t cpu;
-	uint32_t pid;
-	const char *comm;	/* task name (any bytes but NUL), or NULL */
+	uint32_t pid;		/* not kept for a purge (the format has none) */
+	const char *comm;	/* task name (any bytes but NUL), or NULL; not
+				 * kept for a purge */
 	uint64_t va;		/* alloc: the address the kernel chose; free: va_start */
 	uint64_t size, align, vstart, vend;	/* alloc */
 	uint64_t start, end, npurged;		/* purge */

@@ -13,6 +13,7 @@ static const struct command {
 	{ "replay", cmd_replay, "replay a trace through an allocator model and measure it" },
 	{ "convert", cmd_convert, "rewrite a trace in another format" },
 	{ "record", cmd_record, "record the kernel's vmalloc activity with eBPF (root)" },
+	{ "import", cmd_import, "import a tracefs text trace and a /proc/vmallocinfo snapshot" },
 };
 
 static void usage(FILE *f)
