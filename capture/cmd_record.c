@@ -40,7 +40,7 @@
 #include "record.h"
 #include "vmallocinfo.h"
 
-#define DEFAULT_OUTPUT "vmtrace.txt"
+#define DEFAULT_OUTPUT "record.vmt.txt"
 #define POLL_MS 100
 #define NSEC_PER_SEC 1000000000ull
 
