@@ -179,6 +179,9 @@ int vmt_builder_add(struct vmt_builder *b, const struct vmt_raw_event *raw,
 		ret = attrs_put_text(b, &len, "comm", raw->comm, strlen(raw->comm));
 	for (size_t i = 0; !ret && i < raw->nextra; i++)
 		ret = attrs_put_num(b, &len, raw->extra[i].key, raw->extra[i].value, false);
+	for (size_t i = 0; !ret && i < raw->ntext; i++)
+		ret = attrs_put_text(b, &len, raw->text[i].key, raw->text[i].value,
+				     strlen(raw->text[i].value));
 	if (!ret)
 		ret = attrs_intern(b, len, &ev.attrs);
 	if (!ret && b->nev == b->cap) {

@@ -57,6 +57,12 @@ struct vmt_raw_num {
 	uint64_t value;
 };
 
+/* A textual attribute kept as key=value, the value percent-encoded. */
+struct vmt_raw_text {
+	const char *key;	/* [a-z_]+ */
+	const char *value;	/* any bytes but NUL */
+};
+
 /* One traced event, as the kernel reported it. */
 struct vmt_raw_event {
 	enum vmt_op op;		/* VMT_ALLOC, VMT_FREE or VMT_PURGE */
@@ -71,6 +77,8 @@ struct vmt_raw_event {
 	uint64_t start, end, npurged;		/* purge */
 	const struct vmt_raw_num *extra;	/* nextra attributes, or NULL */
 	size_t nextra;
+	const struct vmt_raw_text *text;	/* ntext attributes after extra, or NULL */
+	size_t ntext;
 	uint32_t line;		/* source line or record number for messages */
 };
 
