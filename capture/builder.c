@@ -160,9 +160,12 @@ int vmt_builder_add(struct vmt_builder *b, const struct vmt_raw_event *raw,
 		ev.va = raw->va;	/* resolved to an id by finish */
 		break;
 	case VMT_PURGE:
-		if (raw->start > raw->end) {
-			return vmt_err_line(err, b->name, raw->line, "purge start 0x%" PRIx64
-					    " is above its end 0x%" PRIx64, raw->start, raw->end);
+		/* A purge that found nothing lazy still fires, its range left at
+		 * the initial ULONG_MAX/0: kept as recorded, with n=0. */
+		if (raw->start > raw->end && raw->npurged) {
+			return vmt_err_line(err, b->name, raw->line, "purge of %" PRIu64
+					    " areas: start 0x%" PRIx64 " is above its end 0x%" PRIx64,
+					    raw->npurged, raw->start, raw->end);
 		}
 		ev.vstart = raw->start;
 		ev.vend = raw->end;

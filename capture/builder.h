@@ -121,8 +121,9 @@ void vmt_builder_free(struct vmt_builder *b);
 /*
  * Adds the next traced event.  Preconditions: events come in the order
  * they happened.  Returns 0; -EINVAL with `name:line: what` in @err for an
- * alloc whose size is 0 or whose range wraps past 2^64, or a purge whose
- * start is above its end; -ENOMEM.
+ * alloc whose size is 0 or whose range wraps past 2^64, or a purge of
+ * areas whose start is above its end (a purge of none keeps the kernel's
+ * empty ULONG_MAX/0 range); -ENOMEM.
  */
 int vmt_builder_add(struct vmt_builder *b, const struct vmt_raw_event *ev,
 		    struct vmt_err *err);

@@ -66,7 +66,6 @@ struct session {
 	bool stacks;
 	uint64_t t0;		/* CLOCK_MONOTONIC ns before attaching */
 	uint64_t events, stack_errors;
-	uint64_t empty_purges;	/* purges that found nothing, not in the trace */
 	struct vmt_err err;	/* why the callback stopped the poll */
 };
 
@@ -200,13 +199,6 @@ static int on_event(void *ctx, const struct vmt_bpf_event *e)
 		raw.va = e->a;
 		break;
 	case VMT_BPF_PURGE:
-		/* A purge with nothing lazy to purge still fires, with its
-		 * start/end still at their initial ULONG_MAX/0: no range. */
-		if (!e->c && e->a > e->b) {
-			s->events++;
-			s->empty_purges++;
-			return 0;
-		}
 		raw.op = VMT_PURGE;
 		raw.start = e->a;
 		raw.end = e->b;
@@ -339,14 +331,13 @@ static int add_meta(struct vmt_trace *t, const struct session *s,
 		    const struct record_opts *o, uint64_t lost, uint64_t snapshot_t,
 		    uint64_t end_t)
 {
-	char lost_s[24], stack_err_s[24], empty_s[24], snap_s[24], end_s[24];
+	char lost_s[24], stack_err_s[24], snap_s[24], end_s[24];
 	char kernel[3 * 65 + 2];
 	struct utsname u;
 	int ret;
 
 	snprintf(lost_s, sizeof(lost_s), "%" PRIu64, lost);
 	snprintf(stack_err_s, sizeof(stack_err_s), "%" PRIu64, s->stack_errors);
-	snprintf(empty_s, sizeof(empty_s), "%" PRIu64, s->empty_purges);
 	snprintf(snap_s, sizeof(snap_s), "%" PRIu64, snapshot_t);
 	snprintf(end_s, sizeof(end_s), "%" PRIu64, end_t);
 	if (uname(&u))
@@ -360,7 +351,6 @@ static int add_meta(struct vmt_trace *t, const struct session *s,
 	    (ret = vmt_trace_add_meta(t, "end_t", end_s)) ||
 	    (ret = vmt_trace_add_meta(t, "stacks", o->stacks ? "yes" : "no")) ||
 	    (ret = vmt_trace_add_meta(t, "stack_errors", stack_err_s)) ||
-	    (ret = vmt_trace_add_meta(t, "empty_purges", empty_s)) ||
 	    (ret = vmt_trace_add_meta(t, "command", o->command ? o->command[0] : "none")))
 		return ret;
 	return vmt_trace_add_meta(t, "lost_events", lost_s);

@@ -157,6 +157,26 @@ static void test_ftrace_trace_cmd_layout(void **state)
 	vmt_trace_free(&t);
 }
 
+/* A purge that found nothing reports the kernel's initial ULONG_MAX/0
+ * range with num_purged=0: it is kept as recorded, not rejected. */
+static void test_ftrace_empty_purge_kept(void **state)
+{
+	const char *text = "  kworker/0:1-9 [000] 4.0: purge_vmap_area_lazy: "
+			   "start=0xffffffffffffffff end=0x0 num_purged=0\n";
+	struct vmt_trace t;
+	struct vmt_ftrace_stats fs;
+	struct vmt_err err;
+
+	(void)state;
+	assert_int_equal(import_text(text, &t, &fs, &err), 0);
+	assert_int_equal(t.nev, 1);
+	assert_int_equal(t.ev[0].op, VMT_PURGE);
+	assert_int_equal(t.ev[0].vstart, UINT64_MAX);
+	assert_int_equal(t.ev[0].vend, 0);
+	assert_int_equal(t.ev[0].size, 0);
+	vmt_trace_free(&t);
+}
+
 static void test_ftrace_rejects(void **state)
 {
 	static const struct { const char *line, *why; } bad[] = {
@@ -173,7 +193,7 @@ static void test_ftrace_rejects(void **state)
 		  "t.txt:2: free_vmap_area_noflush: unexpected field 'color=red'" },
 		{ "  bash-x [000] 1.0: free_vmap_area_noflush: va_start=0x1\n", "t.txt:2: bad pid" },
 		{ "  bash-1 [000] 1.0: purge_vmap_area_lazy: start=0x2 end=0x1 num_purged=1\n",
-		  "t.txt:2: purge start 0x2 is above its end 0x1" },
+		  "t.txt:2: purge of 1 areas: start 0x2 is above its end 0x1" },
 		{ "  bash-1 [000] 1.0: alloc_vmap_area: va_start: 1 va_start: 1 size=4096 align=1 vstart=0x0 vend=0x1 failed=0\n",
 		  "t.txt:2: alloc_vmap_area: va_start: given twice" },
 		{ "CPU:1 [LOST many EVENTS]\n", "t.txt:2: bad lost-event count" },
@@ -495,6 +515,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ftrace_real_sample),
 		cmocka_unit_test(test_ftrace_trace_cmd_layout),
+		cmocka_unit_test(test_ftrace_empty_purge_kept),
 		cmocka_unit_test(test_ftrace_rejects),
 		cmocka_unit_test(test_vmallocinfo_real_sample),
 		cmocka_unit_test(test_vmallocinfo_forms_and_rejects),
