@@ -12,6 +12,7 @@ static const struct command {
 } commands[] = {
 	{ "replay", cmd_replay, "replay a trace through an allocator model and measure it" },
 	{ "convert", cmd_convert, "rewrite a trace in another format" },
+	{ "generate", cmd_generate, "write a seeded synthetic trace" },
 };
 
 static void usage(FILE *f)
