@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../allocator/lowest_fit.h"
 #include "../allocator/vmmath.h"
 #include "frag.h"
 #include "histogram.h"
@@ -73,6 +74,7 @@ struct replay {
 	struct replay_summary *s;
 	struct vmt_err *err;
 	struct vm_model *m;
+	struct lowest_fit_audit audit;	/* when o->lowest_fit_audit */
 	struct id_state *ids;
 	struct end_heap heap;
 	struct histogram alloc_search, free_search;
@@ -236,6 +238,8 @@ static int replay_live(struct replay *r, const struct vmt_event *ev)
 		return inconsistent(r, snapshot_conflicts,
 				    "live %s: 0x%" PRIx64 "+%" PRIu64 " overlaps an earlier area",
 				    id_name(r, ev->id), ev->va, ev->size);
+	if (!ret && r->o->lowest_fit_audit)
+		ret = lowest_fit_audit_reserve(&r->audit, ev->va, ev->size);
 	if (ret)
 		return event_error(r, ret, "live %s: reserving 0x%" PRIx64 " failed: %s",
 				   id_name(r, ev->id), ev->va, strerror(-ret));
@@ -275,6 +279,25 @@ static int write_event_row(struct replay *r, const struct vmt_event *ev,
 	return ferror(f) ? -EIO : 0;
 }
 
+/* Judges the model's decision against lowest fit on its layout (--lowest-fit-audit). */
+static int audit_alloc(struct replay *r, const struct vmt_event *ev, uint64_t size,
+		       uint64_t align, uint64_t vstart, uint64_t vend, bool placed,
+		       uint64_t addr)
+{
+	bool departed;
+	int ret;
+
+	if (!r->o->lowest_fit_audit)
+		return 0;
+	ret = lowest_fit_audit_alloc(&r->audit, size, align, vstart, vend, placed, addr,
+				     &departed);
+	if (ret == -EEXIST)
+		return event_error(r, -EFAULT, "alloc %s: the model placed 0x%" PRIx64
+				   " over a busy area", id_name(r, ev->id), addr);
+	r->s->lowest_fit_departures += departed;
+	return ret;
+}
+
 static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 {
 	uint64_t align = (ev->flags & VMT_F_ALIGN) ? ev->align : r->t->page_size;
@@ -308,7 +331,8 @@ static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 		return event_error(r, ret, "alloc %s: model error: %s",
 				   id_name(r, ev->id), strerror(-ret));
 	placed = !ret;
-	if ((ret = histogram_add(&r->alloc_search, search)))
+	if ((ret = audit_alloc(r, ev, ev->size, align, vstart, vend, placed, addr)) ||
+	    (ret = histogram_add(&r->alloc_search, search)))
 		return ret;
 	if (r->o->events_csv &&
 	    (ret = write_event_row(r, ev, ev->size, align, placed, addr, search)))
@@ -336,6 +360,8 @@ static int replay_free(struct replay *r, const struct vmt_event *ev)
 				    id_name(r, ev->id));
 	}
 	ret = r->o->model->free(r->m, st->addr, &search);
+	if (!ret && r->o->lowest_fit_audit)
+		ret = lowest_fit_audit_release(&r->audit, st->addr, st->size);
 	if (ret)
 		return event_error(r, ret, "free %s: the model has no area at 0x%" PRIx64 ": %s",
 				   id_name(r, ev->id), st->addr, strerror(-ret));
@@ -489,6 +515,8 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 			    o->trace_name, o->model->name, win.lo, win.hi, strerror(-ret));
 		goto out;
 	}
+	if (o->lowest_fit_audit && (ret = lowest_fit_audit_init(&r.audit, &win)))
+		goto out;
 	if (o->events_csv)
 		fputs("seq,op,id,size,align,addr,search\n", o->events_csv);
 	if (o->series_csv) {
@@ -528,6 +556,8 @@ out:
 	else if (ret)
 		vmt_err_set(err, "%s: replay failed: %s", o->trace_name, strerror(-ret));
 	o->model->destroy(r.m);
+	if (o->lowest_fit_audit)
+		lowest_fit_audit_free(&r.audit);
 	histogram_free(&r.alloc_search);
 	histogram_free(&r.free_search);
 	free(r.heap.e);
