@@ -151,12 +151,19 @@ struct vm_free *free_tree_kernel_match(const struct free_tree *ft, uint64_t size
 			continue;
 		}
 		/* Roll back to the first ancestor with a usable right subtree. */
-		while ((node = node->parent)) {
+		for (;;) {
+			struct rb_node *child = node;
+
+			if (!(node = node->parent))
+				return NULL;
 			va = free_of(node);
 			++*search;
 			if (free_block_fits(va, size, align, vstart, &nva))
 				return va;
 			if (read_child_max(node->right, search) >= length && vstart <= va->start) {
+				/* Back into the subtree it just left: the kernel would spin. */
+				if (node->right == child)
+					return NULL;
 				node = node->right;
 				break;
 			}

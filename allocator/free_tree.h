@@ -37,6 +37,10 @@ void free_tree_clear(struct free_tree *ft);
  * holds a block >= @length and vstart lies below the node, else tries the
  * node, then the right subtree, then rolls back to the ancestors.  The
  * kernel passes length = size + align - 1.  Returns the block, or NULL.
+ * With length < size + align - 1 (5.19, align > page, [vstart, vend)
+ * exactly size long) a right subtree can hold blocks >= length none of
+ * which fits aligned; the kernel's roll-back then re-enters the subtree
+ * it just left, forever.  There this returns NULL: the request fails.
  * Adds to *@search one per node made current (its keys read) and one per
  * child whose subtree_max_size is read.
  */
