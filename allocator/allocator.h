@@ -24,6 +24,7 @@
 #ifndef VMTRACE_ALLOCATOR_H
 #define VMTRACE_ALLOCATOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,6 +69,14 @@ struct vm_allocator_ops {
 	 * their own, so the lock is what makes multi-threaded replay correct.
 	 */
 	struct vm_locking locking;
+	/*
+	 * True when a placement depends on more than the current layout of
+	 * busy areas, e.g. on a search cache left by earlier operations.  Two
+	 * request streams that never share a range then still influence
+	 * each other, so a multi-threaded replay may place differently from
+	 * the single-threaded one.
+	 */
+	bool history_dependent;
 
 	/*
 	 * create: a new, empty instance managing @win.

@@ -5,9 +5,17 @@
 #include "allocator.h"
 
 extern const struct vm_allocator_ops vm_allocator_linear;
+extern const struct vm_allocator_ops vm_allocator_rbtree;
+extern const struct vm_allocator_ops vm_allocator_rbtree_cache;
+extern const struct vm_allocator_ops vm_allocator_augmented;
+extern const struct vm_allocator_ops vm_allocator_augmented_519;
 
 const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_linear,
+	&vm_allocator_rbtree,
+	&vm_allocator_rbtree_cache,
+	&vm_allocator_augmented,
+	&vm_allocator_augmented_519,
 };
 
 const size_t vm_allocator_count = sizeof(vm_allocators) / sizeof(vm_allocators[0]);

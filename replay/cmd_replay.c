@@ -20,7 +20,7 @@ static void replay_usage(FILE *f)
 		"usage: vmtrace replay [-a MODEL] [--range x86_64|i386|LO:HI] [--strict] [--check]\n"
 		"                      [--json F] [--events F.csv] [--series F.csv] [--every N]\n"
 		"                      [--lock-stat] [--lock TYPE] [--threads N [--scale K]]\n"
-		"                      [--layout F.csv] [--holds F.csv] TRACE\n"
+		"                      [--layout F.csv] [--holds F.csv] [--lowest-fit-audit] TRACE\n"
 		"\n"
 		"  -a, --allocator MODEL  allocator model (default linear):");
 	for (size_t i = 0; i < vm_allocator_count; i++)
@@ -30,6 +30,8 @@ static void replay_usage(FILE *f)
 		"  --range W     main window: a preset or LO:HI (default: the trace's, else x86_64)\n"
 		"  --strict      unknown frees and invalid events are errors, not counts\n"
 		"  --check       run the model's invariant checker after every event\n"
+		"  --lowest-fit-audit  count allocs that differ from lowest fit on the model's\n"
+		"                own layout (lowest_fit_departures)\n"
 		"  --json F      write the summary as JSON\n"
 		"  --events F    one CSV row per alloc/free: seq,op,id,size,align,addr,search\n"
 		"  --series F    fragmentation samples every N events (CSV)\n"
@@ -147,6 +149,7 @@ int cmd_replay(int argc, char **argv)
 		{ "range", required_argument, NULL, 'r' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "lowest-fit-audit", no_argument, NULL, 'A' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "series", required_argument, NULL, 'S' },
@@ -196,6 +199,7 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 's': o.strict = true; break;
 		case 'c': o.check = true; break;
+		case 'A': o.lowest_fit_audit = true; break;
 		case 'j': json_path = optarg; break;
 		case 'e': outputs[EVENTS].path = optarg; break;
 		case 'S': outputs[SERIES].path = optarg; break;

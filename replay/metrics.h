@@ -42,6 +42,10 @@
 	X(U64, snapshot_conflicts, EXACT, "snapshot conflicts",                            \
 	  "live lines not reserved: size 0, overlapping an earlier area, or an id "        \
 	  "already live")                                                                  \
+	X(U64, lowest_fit_departures, EXACT, "lowest-fit departures",                     \
+	  "with --lowest-fit-audit (else 0): allocs the model placed elsewhere than "      \
+	  "the lowest-address fit of its own layout at that moment, or failed while a "   \
+	  "hole would fit")                                                                \
 	X(F64, alloc_search_mean, EXACT, "alloc search mean",                              \
 	  "mean search length over every alloc handed to the model, failed ones included") \
 	X(U64, alloc_search_p50, EXACT, "alloc search p50",                                \

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../allocator/lowest_fit.h"
 #include "../allocator/vmmath.h"
 #include "frag.h"
 #include "histogram.h"
@@ -75,6 +76,7 @@ struct replay {
 	struct replay_summary *s;
 	struct vmt_err *err;
 	struct vm_model *m;
+	struct lowest_fit_audit audit;	/* when o->lowest_fit_audit */
 	struct id_state *ids;
 	struct end_heap heap;
 	struct histogram alloc_search, free_search;
@@ -239,6 +241,8 @@ static int replay_live(struct replay *r, const struct vmt_event *ev)
 		return inconsistent(r, snapshot_conflicts,
 				    "live %s: 0x%" PRIx64 "+%" PRIu64 " overlaps an earlier area",
 				    id_name(r, ev->id), ev->va, ev->size);
+	if (!ret && r->o->lowest_fit_audit)
+		ret = lowest_fit_audit_reserve(&r->audit, ev->va, ev->size);
 	if (ret)
 		return event_error(r, ret, "live %s: reserving 0x%" PRIx64 " failed: %s",
 				   id_name(r, ev->id), ev->va, strerror(-ret));
@@ -295,6 +299,25 @@ static int model_free(struct replay *r, uint64_t addr, uint64_t *search)
 	return ret;
 }
 
+/* Judges the model's decision against lowest fit on its layout (--lowest-fit-audit). */
+static int audit_alloc(struct replay *r, const struct vmt_event *ev, uint64_t size,
+		       uint64_t align, uint64_t vstart, uint64_t vend, bool placed,
+		       uint64_t addr)
+{
+	bool departed;
+	int ret;
+
+	if (!r->o->lowest_fit_audit)
+		return 0;
+	ret = lowest_fit_audit_alloc(&r->audit, size, align, vstart, vend, placed, addr,
+				     &departed);
+	if (ret == -EEXIST)
+		return event_error(r, -EFAULT, "alloc %s: the model placed 0x%" PRIx64
+				   " over a busy area", id_name(r, ev->id), addr);
+	r->s->lowest_fit_departures += departed;
+	return ret;
+}
+
 static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 {
 	uint64_t addr = 0, search;
@@ -316,7 +339,9 @@ static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 		return event_error(r, ret, "alloc %s: model error: %s",
 				   id_name(r, ev->id), strerror(-ret));
 	placed = !ret;
-	if ((ret = histogram_add(&r->alloc_search, search)))
+	if ((ret = audit_alloc(r, ev, call.size, call.align, call.vstart, call.vend, placed,
+			       addr)) ||
+	    (ret = histogram_add(&r->alloc_search, search)))
 		return ret;
 	if (r->o->events_csv &&
 	    (ret = write_event_row(r, ev, call.size, call.align, placed, addr, search)))
@@ -344,6 +369,8 @@ static int replay_free(struct replay *r, const struct vmt_event *ev)
 				    id_name(r, ev->id));
 	}
 	ret = model_free(r, st->addr, &search);
+	if (!ret && r->o->lowest_fit_audit)
+		ret = lowest_fit_audit_release(&r->audit, st->addr, st->size);
 	if (ret)
 		return event_error(r, ret, "free %s: the model has no area at 0x%" PRIx64 ": %s",
 				   id_name(r, ev->id), st->addr, strerror(-ret));
@@ -453,6 +480,8 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 			    o->trace_name, o->model->name, win.lo, win.hi, strerror(-ret));
 		goto out;
 	}
+	if (o->lowest_fit_audit && (ret = lowest_fit_audit_init(&r.audit, &win)))
+		goto out;
 	if (o->events_csv)
 		fputs("seq,op,id,size,align,addr,search\n", o->events_csv);
 	if (o->series_csv) {
@@ -502,6 +531,8 @@ out:
 		replay_lock_destroy(&r.lock);
 	for (int op = 0; op < LOCK_OPS; op++)
 		lock_account_free(&r.acct[op]);
+	if (o->lowest_fit_audit)
+		lowest_fit_audit_free(&r.audit);
 	histogram_free(&r.alloc_search);
 	histogram_free(&r.free_search);
 	free(r.heap.e);

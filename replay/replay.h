@@ -42,6 +42,7 @@ struct replay_opts {
 	uint64_t range_lo, range_hi;
 	bool strict;		/* inconsistencies are errors, not counts */
 	bool check;		/* run the model's invariant checker after every event */
+	bool lowest_fit_audit;	/* count lowest_fit_departures (allocator/lowest_fit.h) */
 	FILE *events_csv;	/* per alloc/free rows, or NULL */
 	FILE *series_csv;	/* fragmentation samples, or NULL */
 	uint64_t series_every;	/* sample every N events (> 0 when series_csv) */

@@ -16,6 +16,7 @@ static const struct command {
 	{ "import", cmd_import, "import a tracefs text trace and a /proc/vmallocinfo snapshot" },
 	{ "models", cmd_models, "list the allocator models" },
 	{ "report", cmd_report, "write RESULTS.md from replay summaries" },
+	{ "generate", cmd_generate, "write a seeded synthetic trace" },
 };
 
 static void usage(FILE *f)

@@ -11,60 +11,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../allocator/allocator.h"
+#include "model_expect.h"
 
-#define PAGE 0x1000ull
 #define LO 0x100000ull
 #define HI 0x200000ull
-
-static const struct vm_allocator_ops *ops;
-
-static struct vm_model *new_model(uint64_t lo, uint64_t hi)
-{
-	struct vm_window w = { lo, hi, PAGE };
-	struct vm_model *m = NULL;
-
-	assert_int_equal(ops->create(&w, &m), 0);
-	return m;
-}
-
-static void check(struct vm_model *m)
-{
-	char why[256] = "";
-
-	assert_int_equal(ops->check(m, why, sizeof(why)), 0);
-}
-
-static void expect_alloc(struct vm_model *m, uint64_t size, uint64_t align,
-			 uint64_t vstart, uint64_t vend, uint64_t want_addr,
-			 uint64_t want_search)
-{
-	uint64_t addr = 0, search = 99;
-
-	assert_int_equal(ops->alloc(m, size, align, vstart, vend, &addr, &search), 0);
-	assert_int_equal(addr, want_addr);
-	assert_int_equal(search, want_search);
-	check(m);
-}
-
-static void expect_fail(struct vm_model *m, uint64_t size, uint64_t align,
-			uint64_t vstart, uint64_t vend, uint64_t want_search)
-{
-	uint64_t addr = 0, search = 99;
-
-	assert_int_equal(ops->alloc(m, size, align, vstart, vend, &addr, &search), -ENOMEM);
-	assert_int_equal(search, want_search);
-	check(m);
-}
-
-static void expect_free(struct vm_model *m, uint64_t addr, uint64_t want_search)
-{
-	uint64_t search = 99;
-
-	assert_int_equal(ops->free(m, addr, &search), 0);
-	assert_int_equal(search, want_search);
-	check(m);
-}
 
 /* Empty list: the first area goes at the window start, 0 nodes examined. */
 static void test_first_fit_from_the_start(void **state)
@@ -76,7 +26,7 @@ static void test_first_fit_from_the_start(void **state)
 	/* One node: it starts at addr, so addr moves to its end; 1 examined. */
 	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO + 0x2000, 1);
 	expect_alloc(m, 0x3000, PAGE, 0, UINT64_MAX, LO + 0x3000, 2);
-	ops->destroy(m);
+	model_under_test->destroy(m);
 }
 
 /* A freed hole is reused by the next request that fits; the loop stops
@@ -96,7 +46,7 @@ static void test_hole_reuse(void **state)
 	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO + 0x2000, 2);
 	/* Free of the last node walks all four. */
 	expect_free(m, LO + 0x6000, 4);
-	ops->destroy(m);
+	model_under_test->destroy(m);
 }
 
 /* Alignment rounds addr up after every node that pushes it. */
@@ -112,7 +62,7 @@ static void test_alignment(void **state)
 	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO + 0x1000, 2);
 	/* vstart unaligned to the request: addr starts at ALIGN(vstart). */
 	expect_alloc(m, 0x1000, 0x10000, LO + 0x1000, UINT64_MAX, LO + 0x10000, 3);
-	ops->destroy(m);
+	model_under_test->destroy(m);
 }
 
 /* vstart/vend narrow the window; nodes below vstart are still walked. */
@@ -130,7 +80,7 @@ static void test_request_window(void **state)
 	expect_fail(m, 0x2000, PAGE, LO + 0xd000, LO + 0xe000, 4);
 	/* vstart >= vend fails without examining anything. */
 	expect_fail(m, 0x1000, PAGE, LO + 0x5000, LO + 0x5000, 0);
-	ops->destroy(m);
+	model_under_test->destroy(m);
 }
 
 /* Failure: the loop stops at the first node after which no room remains. */
@@ -149,7 +99,7 @@ static void test_window_full(void **state)
 	expect_fail(m, 0x1000, PAGE, 0, UINT64_MAX, 3);
 	/* A size beyond the whole window fails at the first node. */
 	expect_fail(m, 0x10000, PAGE, 0, UINT64_MAX, 1);
-	ops->destroy(m);
+	model_under_test->destroy(m);
 }
 
 /* Sizes near 2^64 must not wrap into a bogus fit. */
@@ -162,7 +112,7 @@ static void test_no_wraparound(void **state)
 	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, 0xffffffffff000000ull, 0);
 	expect_fail(m, 0xfffffffffffff000ull, PAGE, 0, UINT64_MAX, 1);
 	expect_fail(m, 0x1000, 1ull << 63, 0, UINT64_MAX, 0);
-	ops->destroy(m);
+	model_under_test->destroy(m);
 }
 
 static void test_reserve(void **state)
@@ -171,19 +121,19 @@ static void test_reserve(void **state)
 	uint64_t search;
 
 	(void)state;
-	assert_int_equal(ops->reserve(m, LO + 0x4000, 0x2000), 0);
-	assert_int_equal(ops->reserve(m, LO + 0x1000, 0x1000), 0);
-	assert_int_equal(ops->reserve(m, LO + 0x5000, 0x1000), -EEXIST);
-	assert_int_equal(ops->reserve(m, LO + 0x3000, 0x2000), -EEXIST);
-	assert_int_equal(ops->reserve(m, HI - 0x1000, 0x2000), -ERANGE);
-	assert_int_equal(ops->reserve(m, LO - 0x1000, 0x1000), -ERANGE);
-	check(m);
+	assert_int_equal(model_under_test->reserve(m, LO + 0x4000, 0x2000), 0);
+	assert_int_equal(model_under_test->reserve(m, LO + 0x1000, 0x1000), 0);
+	assert_int_equal(model_under_test->reserve(m, LO + 0x5000, 0x1000), -EEXIST);
+	assert_int_equal(model_under_test->reserve(m, LO + 0x3000, 0x2000), -EEXIST);
+	assert_int_equal(model_under_test->reserve(m, HI - 0x1000, 0x2000), -ERANGE);
+	assert_int_equal(model_under_test->reserve(m, LO - 0x1000, 0x1000), -ERANGE);
+	expect_invariants(m);
 	/* Sorted: the hole below the first reserved area is found first. */
 	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO, 1);
 	expect_alloc(m, 0x2000, PAGE, 0, UINT64_MAX, LO + 0x2000, 3);
-	assert_int_equal(ops->free(m, LO + 0x7000, &search), -ENOENT);
+	assert_int_equal(model_under_test->free(m, LO + 0x7000, &search), -ENOENT);
 	assert_int_equal(search, 4);
-	ops->destroy(m);
+	model_under_test->destroy(m);
 }
 
 int main(void)
@@ -198,8 +148,8 @@ int main(void)
 		cmocka_unit_test(test_reserve),
 	};
 
-	ops = vm_allocator_find("linear");
-	if (!ops)
+	model_under_test = vm_allocator_find("linear");
+	if (!model_under_test)
 		return 1;
 	return cmocka_run_group_tests_name("linear", tests, NULL, NULL);
 }

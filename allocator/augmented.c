@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * augmented: the vmap allocator of Linux 5.2 .. 5.18 (Uladzislau Rezki,
+ * "mm/vmalloc.c: keep track of free blocks for vmap allocation"), and
+ * augmented-5.19, the same after "mm/vmalloc: add adjust_search_size
+ * parameter".
+ *
+ * FREE space is indexed: free blocks in a red-black tree by address, each
+ * node augmented with subtree_max_size (allocator/free_tree.h).  The
+ * initial free space is the model window.  An allocation takes the block
+ * find_vmap_lowest_match() returns and splits it (whole, left edge, right
+ * edge or middle fit); a free merges the area with both neighbours.  Busy
+ * areas sit in a second, plain rbtree, to find an area by address on free.
+ *
+ * The search prunes subtrees by length = size + align - 1 (5.2 .. 5.18)
+ * so that any block it enters can hold the request whatever its
+ * alignment.  That makes it NOT exactly lowest-address first fit: a lower
+ * hole shorter than size + align - 1 that would still fit (an exact-size
+ * hole, even with page alignment) is not descended into, unless the
+ * search passes its node anyway.  5.19 searches by length = size when
+ * align <= PAGE_SIZE, or when [vstart, vend) is exactly size long; with
+ * page alignment it is then lowest fit.
+ *
+ * Invariants (augmented_check): both trees' red-black properties, busy
+ * areas sorted and non-overlapping, free blocks sorted and never touching
+ * (always merged), busy and free spans partitioning the window exactly,
+ * every subtree_max_size equal to its recomputation from scratch.
+ *
+ * Search length: alloc counts, in find_vmap_lowest_match(), one per node
+ * made current (descending or rolling back; its keys read) and one per
+ * child whose subtree_max_size is read; splitting, propagation and the
+ * busy-tree insertion are not counted.  free counts the busy-tree nodes
+ * read to find the area, the free-tree nodes read descending to its link,
+ * and one per neighbouring free block compared for merging.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+
+#include "allocator.h"
+#include "busy_tree.h"
+#include "free_tree.h"
+#include "vmmath.h"
+
+struct vm_model {
+	struct vm_window win;
+	struct busy_tree busy;
+	struct free_tree free;
+	bool always_adjust;		/* 5.2 .. 5.18: size + align - 1 for every request */
+	const char *name;
+};
+
+static int augmented_init(const struct vm_window *win, bool always_adjust,
+			  const char *name, struct vm_model **out)
+{
+	struct vm_model *m;
+	int ret;
+
+	if (win->lo >= win->hi)
+		return -EINVAL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->win = *win;
+	m->always_adjust = always_adjust;
+	m->name = name;
+	ret = free_tree_init(&m->free, win->lo, win->hi);
+	if (ret) {
+		free(m);
+		return ret;
+	}
+	*out = m;
+	return 0;
+}
+
+static int augmented_create(const struct vm_window *win, struct vm_model **out)
+{
+	return augmented_init(win, true, "augmented", out);
+}
+
+static int augmented_519_create(const struct vm_window *win, struct vm_model **out)
+{
+	return augmented_init(win, false, "augmented-5.19", out);
+}
+
+static void augmented_destroy(struct vm_model *m)
+{
+	if (!m)
+		return;
+	busy_tree_clear(&m->busy);
+	free_tree_clear(&m->free);
+	free(m);
+}
+
+static int augmented_reserve(struct vm_model *m, uint64_t addr, uint64_t size)
+{
+	int ret;
+
+	if (addr < m->win.lo || !vm_fits_below(addr, size, m->win.hi))
+		return -ERANGE;
+	ret = free_tree_carve(&m->free, addr, size);
+	if (ret)
+		return ret;
+	ret = busy_tree_insert(&m->busy, addr, addr + size, NULL);
+	if (ret) {
+		uint64_t search = 0;
+
+		free_tree_release(&m->free, addr, size, &search);
+	}
+	return ret;
+}
+
+/* The search length find_vmap_lowest_match() prunes by. */
+static uint64_t search_length(const struct vm_model *m, uint64_t size, uint64_t align,
+			      uint64_t vstart, uint64_t vend)
+{
+	bool adjust = align > m->win.page_size ||
+		(m->always_adjust && align == m->win.page_size);
+
+	if (!m->always_adjust && vend - vstart == size)
+		adjust = false;
+	/* The kernel's sum cannot wrap for real sizes; saturate here. */
+	return adjust ? (size > UINT64_MAX - (align - 1) ? UINT64_MAX : size + align - 1) : size;
+}
+
+static int augmented_alloc(struct vm_model *m, uint64_t size, uint64_t align,
+			   uint64_t vstart, uint64_t vend, uint64_t *addr,
+			   uint64_t *search)
+{
+	uint64_t start = vm_max(m->win.lo, vstart), end = vm_min(m->win.hi, vend);
+	uint64_t nva;
+	struct vm_free *va;
+	int ret;
+
+	*search = 0;
+	if (start >= end)
+		return -ENOMEM;
+	va = free_tree_kernel_match(&m->free, size, align, start,
+				    search_length(m, size, align, start, end), search);
+	/* The vend check comes after the search, on the block it chose. */
+	if (!va || !free_block_fits(va, size, align, start, &nva) ||
+	    !vm_fits_below(nva, size, end))
+		return -ENOMEM;
+	ret = busy_tree_insert(&m->busy, nva, nva + size, NULL);
+	if (ret)
+		return ret;
+	ret = free_tree_split(&m->free, va, nva, size);
+	if (ret) {
+		uint64_t ignored = 0;
+
+		busy_tree_remove(&m->busy, busy_tree_find(&m->busy, nva, &ignored));
+		return ret;
+	}
+	*addr = nva;
+	return 0;
+}
+
+static int augmented_free(struct vm_model *m, uint64_t addr, uint64_t *search)
+{
+	struct vm_busy *va;
+	uint64_t size;
+	int ret;
+
+	*search = 0;
+	va = busy_tree_find(&m->busy, addr, search);
+	if (!va || va->start != addr)
+		return -ENOENT;
+	size = va->end - va->start;
+	ret = free_tree_release(&m->free, addr, size, search);
+	if (!ret)
+		busy_tree_remove(&m->busy, va);
+	return ret;
+}
+
+static int augmented_walk(struct vm_model *m, vm_walk_fn fn, void *arg)
+{
+	return busy_tree_walk(&m->busy, fn, arg);
+}
+
+/* Busy areas and free blocks, merged by address, must tile the window. */
+static int check_partition(struct vm_model *m, char *why, size_t why_len)
+{
+	struct rb_node *b = rb_first(&m->busy.root), *f = rb_first(&m->free.root);
+	uint64_t at = m->win.lo;
+
+	while (b || f) {
+		struct vm_busy *bv = busy_of(b);
+		struct vm_free *fv = free_of(f);
+
+		if (bv && bv->start == at) {
+			at = bv->end;
+			b = rb_next(b);
+		} else if (fv && fv->start == at) {
+			at = fv->end;
+			f = rb_next(f);
+		} else {
+			snprintf(why, why_len, "%s: nothing busy or free starts at 0x%llx",
+				 m->name, (unsigned long long)at);
+			return -EFAULT;
+		}
+	}
+	if (at != m->win.hi) {
+		snprintf(why, why_len, "%s: busy and free spans end at 0x%llx, not at the window end",
+			 m->name, (unsigned long long)at);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static int augmented_check(struct vm_model *m, char *why, size_t why_len)
+{
+	int ret;
+
+	if ((ret = busy_tree_check(&m->busy, &m->win, m->name, why, why_len)) ||
+	    (ret = free_tree_check(&m->free, m->name, why, why_len)))
+		return ret;
+	return check_partition(m, why, why_len);
+}
+
+const struct vm_allocator_ops vm_allocator_augmented = {
+	.name = "augmented",
+	.description = "Linux 5.2-5.18 free-block rbtree augmented with subtree_max_size, "
+		       "searched by size + align - 1",
+	/* 5.2 until the 2020 rework that split it: one vmap_area_lock over both trees. */
+	.locking = { "vmap_area_lock", VM_LOCK_SPINLOCK,
+		     "the free-tree search and split, and the busy-tree insert (alloc); "
+		     "the busy-tree erase and the merge into the free tree (free)" },
+	/* The descent tests the blocks on its path with the exact fit, but
+	 * picks the path by size + align - 1: which smaller blocks it visits
+	 * depends on the tree's shape, which earlier operations set. */
+	.history_dependent = true,
+	.create = augmented_create,
+	.destroy = augmented_destroy,
+	.reserve = augmented_reserve,
+	.alloc = augmented_alloc,
+	.free = augmented_free,
+	.walk = augmented_walk,
+	.check = augmented_check,
+};
+
+const struct vm_allocator_ops vm_allocator_augmented_519 = {
+	.name = "augmented-5.19",
+	.description = "Linux 5.19+ augmented free-block rbtree, exact search length for "
+		       "page-aligned requests (adjust_search_size)",
+	/* Since the 2020 rework ("mm/vmalloc: rework vmap_area_lock") the free
+	 * tree has its own free_vmap_area_lock, the one
+	 * every allocation takes; the busy tree's vmap_area_lock (and, from
+	 * 6.9, the per-node locks) are held for less and are not modelled. */
+	.locking = { "free_vmap_area_lock", VM_LOCK_SPINLOCK,
+		     "the free-tree search and split (alloc), the merge of the freed "
+		     "block back into the free tree (free; the kernel does it at purge)" },
+	/* As for augmented, for requests aligned above a page. */
+	.history_dependent = true,
+	.create = augmented_519_create,
+	.destroy = augmented_destroy,
+	.reserve = augmented_reserve,
+	.alloc = augmented_alloc,
+	.free = augmented_free,
+	.walk = augmented_walk,
+	.check = augmented_check,
+};

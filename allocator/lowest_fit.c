@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+
+#include "lowest_fit.h"
+#include "vmmath.h"
+
+int lowest_fit_audit_init(struct lowest_fit_audit *a, const struct vm_window *win)
+{
+	a->win = *win;
+	a->departures = 0;
+	return free_tree_init(&a->shadow, win->lo, win->hi);
+}
+
+void lowest_fit_audit_free(struct lowest_fit_audit *a)
+{
+	free_tree_clear(&a->shadow);
+}
+
+int lowest_fit_audit_query(const struct lowest_fit_audit *a, uint64_t size, uint64_t align,
+			   uint64_t vstart, uint64_t vend, uint64_t *addr,
+			   uint64_t *block_size)
+{
+	uint64_t start = vm_max(a->win.lo, vstart), end = vm_min(a->win.hi, vend);
+	const struct vm_free *block;
+	int ret;
+
+	if (start >= end)
+		return -ENOMEM;
+	ret = free_tree_lowest_fit(&a->shadow, size, align, start, end, addr, &block);
+	if (!ret && block_size)
+		*block_size = block->end - block->start;
+	return ret;
+}
+
+int lowest_fit_audit_alloc(struct lowest_fit_audit *a, uint64_t size, uint64_t align,
+			   uint64_t vstart, uint64_t vend, bool placed, uint64_t addr,
+			   bool *departed)
+{
+	uint64_t lowest;
+	bool fits = !lowest_fit_audit_query(a, size, align, vstart, vend, &lowest, NULL);
+
+	*departed = fits != placed || (placed && lowest != addr);
+	a->departures += *departed;
+	return placed ? free_tree_carve(&a->shadow, addr, size) : 0;
+}
+
+int lowest_fit_audit_reserve(struct lowest_fit_audit *a, uint64_t addr, uint64_t size)
+{
+	return free_tree_carve(&a->shadow, addr, size);
+}
+
+int lowest_fit_audit_release(struct lowest_fit_audit *a, uint64_t addr, uint64_t size)
+{
+	uint64_t search = 0;
+
+	return free_tree_release(&a->shadow, addr, size, &search);
+}
