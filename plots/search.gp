@@ -13,4 +13,5 @@ set grid
 # Free rows and empty searches have no place on a log axis.
 alloc_search(op, s) = (op eq "alloc" && s > 0) ? s : NaN
 plot for [i=1:words(files)] word(files, i) skip 1 \
-     using 1:(alloc_search(strcol(2), $7)) with points pt 7 ps 0.3 title word(titles, i)
+     using 1:(alloc_search(strcol(2), $7)) with points pt int(word("7 1 6 2 9 4 8", i)) ps 0.4 \
+     title word(titles, i)

@@ -20,7 +20,8 @@ static void replay_usage(FILE *f)
 		"usage: vmtrace replay [-a MODEL] [--range x86_64|i386|LO:HI] [--strict] [--check]\n"
 		"                      [--json F] [--events F.csv] [--series F.csv] [--every N]\n"
 		"                      [--lock-stat] [--lock TYPE] [--threads N [--scale K]]\n"
-		"                      [--layout F.csv] [--holds F.csv] [--lowest-fit-audit] TRACE\n"
+		"                      [--layout F.csv] [--holds F.csv] [--lowest-fit-audit]\n"
+		"                      [--reference MODEL] TRACE\n"
 		"\n"
 		"  -a, --allocator MODEL  allocator model (default linear):");
 	for (size_t i = 0; i < vm_allocator_count; i++)
@@ -32,6 +33,8 @@ static void replay_usage(FILE *f)
 		"  --check       run the model's invariant checker after every event\n"
 		"  --lowest-fit-audit  count allocs that differ from lowest fit on the model's\n"
 		"                own layout (lowest_fit_departures)\n"
+		"  --reference MODEL  also replay through MODEL, each on its own layout, and\n"
+		"                count the placements that differ (reference_differences)\n"
 		"  --json F      write the summary as JSON\n"
 		"  --events F    one CSV row per alloc/free: seq,op,id,size,align,addr,search\n"
 		"  --series F    fragmentation samples every N events (CSV)\n"
@@ -68,6 +71,9 @@ static int write_json(const char *path, const char *trace_path,
 		 t->has_range ? t->range_hi : window_presets[0].hi);
 	if (json_object_set_new(doc, "trace", json_string(trace_path)) ||
 	    json_object_set_new(doc, "model", json_string(o->model->name)) ||
+	    json_object_set_new(doc, "audit", json_pack("{s:b, s:s?}", "lowest_fit",
+							o->lowest_fit_audit, "reference",
+							o->reference ? o->reference->name : NULL)) ||
 	    json_object_set_new(doc, "window_lo", json_string(lo)) ||
 	    json_object_set_new(doc, "window_hi", json_string(hi)) ||
 	    json_object_set(doc, "meta", meta) ||
@@ -150,6 +156,7 @@ int cmd_replay(int argc, char **argv)
 		{ "strict", no_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "lowest-fit-audit", no_argument, NULL, 'A' },
+		{ "reference", required_argument, NULL, 'R' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "series", required_argument, NULL, 'S' },
@@ -200,6 +207,13 @@ int cmd_replay(int argc, char **argv)
 		case 's': o.strict = true; break;
 		case 'c': o.check = true; break;
 		case 'A': o.lowest_fit_audit = true; break;
+		case 'R':
+			o.reference = vm_allocator_find(optarg);
+			if (!o.reference) {
+				fprintf(stderr, "vmtrace replay: unknown reference model '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'j': json_path = optarg; break;
 		case 'e': outputs[EVENTS].path = optarg; break;
 		case 'S': outputs[SERIES].path = optarg; break;
@@ -238,6 +252,11 @@ int cmd_replay(int argc, char **argv)
 	}
 	if (o.threads && (outputs[EVENTS].path || outputs[SERIES].path || outputs[HOLDS].path)) {
 		fprintf(stderr, "vmtrace replay: --events, --series and --holds are "
+			"single-threaded: not with --threads\n");
+		return EXIT_USAGE;
+	}
+	if (o.threads && (o.lowest_fit_audit || o.reference)) {
+		fprintf(stderr, "vmtrace replay: --lowest-fit-audit and --reference are "
 			"single-threaded: not with --threads\n");
 		return EXIT_USAGE;
 	}

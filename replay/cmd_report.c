@@ -25,12 +25,14 @@ enum run_kind {
 	RUN_MAIN,	/* plain single-threaded replay */
 	RUN_LOCK,	/* --lock-stat */
 	RUN_THREADS,	/* --threads */
+	RUN_AUDIT,	/* --lowest-fit-audit and/or --reference */
 };
 
 struct run {
 	const char *trace;	/* as replayed */
 	const char *model;
 	enum run_kind kind;
+	const char *reference;	/* --reference model, or NULL */
 	json_t *doc;
 	struct replay_summary s;
 };
@@ -77,7 +79,7 @@ static char *trace_stem(const char *path)
 static int load_run(const char *path, struct run *r, struct vmt_err *err)
 {
 	json_error_t jerr;
-	json_t *sum;
+	json_t *sum, *audit;
 
 	r->doc = json_load_file(path, 0, &jerr);
 	if (!r->doc) {
@@ -92,7 +94,11 @@ static int load_run(const char *path, struct run *r, struct vmt_err *err)
 			    "(missing trace, model or a summary metric)", path);
 		return -EINVAL;
 	}
-	r->kind = r->s.has_threads ? RUN_THREADS : r->s.has_lock_stat ? RUN_LOCK : RUN_MAIN;
+	audit = json_object_get(r->doc, "audit");
+	r->reference = json_string_value(json_object_get(audit, "reference"));
+	r->kind = r->s.has_threads ? RUN_THREADS : r->s.has_lock_stat ? RUN_LOCK :
+		  json_is_true(json_object_get(audit, "lowest_fit")) || r->reference ?
+		  RUN_AUDIT : RUN_MAIN;
 	return 0;
 }
 
@@ -106,8 +112,25 @@ static bool run_is(const struct run *r, const char *trace, enum run_kind kind)
 	return r->kind == kind && !strcmp(r->trace, trace);
 }
 
+/* The audit run of @trace through @model, or NULL. */
+static const struct run *audit_run(const struct report *rep, const char *trace,
+				   const char *model)
+{
+	for (size_t i = 0; i < rep->nruns; i++)
+		if (run_is(&rep->runs[i], trace, RUN_AUDIT) && !strcmp(rep->runs[i].model, model))
+			return &rep->runs[i];
+	return NULL;
+}
+
+/*
+ * One column per model.  Audit metrics come from the model's audit run
+ * (auditing slows the replay, so the main run's timings stay clean); "-"
+ * where there is none.
+ */
 static void print_trace_table(FILE *f, const struct report *rep, const char *trace)
 {
+	const char *reference = NULL;
+
 	fputs("| metric |", f);
 	for (size_t i = 0; i < rep->nruns; i++)
 		if (run_is(&rep->runs[i], trace, RUN_MAIN))
@@ -117,14 +140,26 @@ static void print_trace_table(FILE *f, const struct report *rep, const char *tra
 		if (run_is(&rep->runs[i], trace, RUN_MAIN))
 			fputs("---:|", f);
 	fputc('\n', f);
-#define X(type, name, kind, label, doc)                                      \
-	fprintf(f, "| %s%s |", label, #kind[0] == 'T' ? " (timing)" : "");    \
-	for (size_t i = 0; i < rep->nruns; i++)                              \
-		if (run_is(&rep->runs[i], trace, RUN_MAIN))                  \
-			print_value_##type(f, rep->runs[i].s.name);          \
+	for (size_t i = 0; i < rep->nruns && !reference; i++)
+		if (run_is(&rep->runs[i], trace, RUN_AUDIT))
+			reference = rep->runs[i].reference;
+#define X(type, name, kind, label, doc)                                            \
+	fprintf(f, "| %s%s |", label, #kind[0] == 'T' ? " (timing)" : "");           \
+	for (size_t i = 0; i < rep->nruns; i++) {                                  \
+		const struct run *r = &rep->runs[i], *a;                            \
+		if (!run_is(r, trace, RUN_MAIN))                                    \
+			continue;                                                   \
+		a = #kind[0] == 'A' ? audit_run(rep, trace, r->model) : r;          \
+		if (a)                                                              \
+			print_value_##type(f, a->s.name);                           \
+		else                                                                \
+			fputs(" - |", f);                                           \
+	}                                                                          \
 	fputc('\n', f);
 	REPLAY_SUMMARY_METRICS(X)
 #undef X
+	if (reference)
+		fprintf(f, "\nThe reference model is %s.\n", reference);
 }
 
 static const char *const lock_op_names[LOCK_OPS] = LOCK_OP_NAMES;
@@ -287,7 +322,8 @@ static void print_definitions(FILE *f)
 	      "identical on every run and machine. Timing metrics depend on the machine.\n\n"
 	      "| metric | JSON key | kind | definition |\n|---|---|---|---|\n", f);
 #define X(type, name, kind, label, doc) \
-	fprintf(f, "| %s | `%s` | %s | %s |\n", label, #name, #kind[0] == 'E' ? "exact" : "timing", doc);
+	fprintf(f, "| %s | `%s` | %s | %s |\n", label, #name,                    \
+		#kind[0] == 'E' ? "exact" : #kind[0] == 'A' ? "exact (audit run)" : "timing", doc);
 	REPLAY_SUMMARY_METRICS(X)
 	fputs("\nLock statistics (`lock_stat.alloc`, `lock_stat.free` in the JSON), per "
 	      "operation. A hold is the model call made while holding the lock; a wait runs "

@@ -7,6 +7,8 @@
  *   name   the C field and the JSON key
  *   kind   EXACT: a pure function of the trace, the model and the window,
  *          identical on every run and machine (tests compare it exactly);
+ *          AUDIT: exact too, but only computed by the auditing options
+ *          (--lowest-fit-audit, --reference), 0 otherwise;
  *          TIMING: measured on the clock, never compared exactly.
  *   label  the column title in tables and RESULTS.md
  *   definition  what it is; docs/METRICS.md is generated from these.
@@ -42,10 +44,14 @@
 	X(U64, snapshot_conflicts, EXACT, "snapshot conflicts",                            \
 	  "live lines not reserved: size 0, overlapping an earlier area, or an id "        \
 	  "already live")                                                                  \
-	X(U64, lowest_fit_departures, EXACT, "lowest-fit departures",                     \
+	X(U64, lowest_fit_departures, AUDIT, "lowest-fit departures",                     \
 	  "with --lowest-fit-audit (else 0): allocs the model placed elsewhere than "      \
 	  "the lowest-address fit of its own layout at that moment, or failed while a "   \
 	  "hole would fit")                                                                \
+	X(U64, reference_differences, AUDIT, "placements unlike the reference",           \
+	  "with --reference MODEL (else 0): allocs placed at another address than MODEL "  \
+	  "placed them, or failed by one and not the other, each model replaying the "     \
+	  "trace on its own layout (one early difference can change every later one)")    \
 	X(F64, alloc_search_mean, EXACT, "alloc search mean",                              \
 	  "mean search length over every alloc handed to the model, failed ones included") \
 	X(U64, alloc_search_p50, EXACT, "alloc search p50",                                \

@@ -77,6 +77,8 @@ struct replay {
 	struct vmt_err *err;
 	struct vm_model *m;
 	struct lowest_fit_audit audit;	/* when o->lowest_fit_audit */
+	struct vm_model *ref;		/* when o->reference: its instance */
+	struct id_state *ref_ids;	/* and where it placed each id */
 	struct id_state *ids;
 	struct end_heap heap;
 	struct histogram alloc_search, free_search;
@@ -243,6 +245,10 @@ static int replay_live(struct replay *r, const struct vmt_event *ev)
 				    id_name(r, ev->id), ev->va, ev->size);
 	if (!ret && r->o->lowest_fit_audit)
 		ret = lowest_fit_audit_reserve(&r->audit, ev->va, ev->size);
+	if (!ret && r->ref) {
+		ret = r->o->reference->reserve(r->ref, ev->va, ev->size);
+		r->ref_ids[ev->id] = (struct id_state){ ev->va, ev->size, true };
+	}
 	if (ret)
 		return event_error(r, ret, "live %s: reserving 0x%" PRIx64 " failed: %s",
 				   id_name(r, ev->id), ev->va, strerror(-ret));
@@ -299,6 +305,44 @@ static int model_free(struct replay *r, uint64_t addr, uint64_t *search)
 	return ret;
 }
 
+/* The same alloc through the reference model (--reference), on its own layout. */
+static int reference_alloc(struct replay *r, const struct vmt_event *ev,
+			   const struct alloc_call *c, bool placed, uint64_t addr)
+{
+	struct id_state *st = &r->ref_ids[ev->id];
+	uint64_t ref_addr = 0, search;
+	int ret;
+
+	if (!r->ref || st->live)
+		return 0;
+	ret = r->o->reference->alloc(r->ref, c->size, c->align, c->vstart, c->vend,
+				     &ref_addr, &search);
+	if (ret && ret != -ENOMEM)
+		return event_error(r, ret, "alloc %s: reference model error: %s",
+				   id_name(r, ev->id), strerror(-ret));
+	if (placed != !ret || (placed && addr != ref_addr))
+		r->s->reference_differences++;
+	if (!ret)
+		*st = (struct id_state){ ref_addr, c->size, true };
+	return 0;
+}
+
+static int reference_free(struct replay *r, const struct vmt_event *ev)
+{
+	struct id_state *st = &r->ref_ids[ev->id];
+	uint64_t search;
+	int ret;
+
+	if (!r->ref || !st->live)
+		return 0;
+	st->live = false;
+	ret = r->o->reference->free(r->ref, st->addr, &search);
+	if (ret)
+		return event_error(r, ret, "free %s: the reference model has no area at 0x%"
+				   PRIx64, id_name(r, ev->id), st->addr);
+	return 0;
+}
+
 /* Judges the model's decision against lowest fit on its layout (--lowest-fit-audit). */
 static int audit_alloc(struct replay *r, const struct vmt_event *ev, uint64_t size,
 		       uint64_t align, uint64_t vstart, uint64_t vend, bool placed,
@@ -341,6 +385,7 @@ static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 	placed = !ret;
 	if ((ret = audit_alloc(r, ev, call.size, call.align, call.vstart, call.vend, placed,
 			       addr)) ||
+	    (ret = reference_alloc(r, ev, &call, placed, addr)) ||
 	    (ret = histogram_add(&r->alloc_search, search)))
 		return ret;
 	if (r->o->events_csv &&
@@ -362,6 +407,9 @@ static int replay_free(struct replay *r, const struct vmt_event *ev)
 	int ret;
 
 	r->s->frees++;
+	/* The reference may hold an area the model failed to place. */
+	if ((ret = reference_free(r, ev)))
+		return ret;
 	if (!st->live) {
 		if (r->o->events_csv && (ret = write_event_row(r, ev, 0, 0, false, 0, 0)))
 			return ret;
@@ -482,6 +530,13 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	}
 	if (o->lowest_fit_audit && (ret = lowest_fit_audit_init(&r.audit, &win)))
 		goto out;
+	if (o->reference) {
+		r.ref_ids = calloc(t->ids.count ? t->ids.count : 1, sizeof(*r.ref_ids));
+		if (!r.ref_ids || (ret = o->reference->create(&win, &r.ref))) {
+			ret = ret ? ret : -ENOMEM;
+			goto out;
+		}
+	}
 	if (o->events_csv)
 		fputs("seq,op,id,size,align,addr,search\n", o->events_csv);
 	if (o->series_csv) {
@@ -533,6 +588,9 @@ out:
 		lock_account_free(&r.acct[op]);
 	if (o->lowest_fit_audit)
 		lowest_fit_audit_free(&r.audit);
+	if (o->reference)
+		o->reference->destroy(r.ref);
+	free(r.ref_ids);
 	histogram_free(&r.alloc_search);
 	histogram_free(&r.free_search);
 	free(r.heap.e);

@@ -53,6 +53,9 @@ struct replay_opts {
 	unsigned scale;		/* replay_threads_run: interleaved copies (>= 1) */
 	FILE *layout_csv;	/* the final busy areas (addr,size), or NULL */
 	FILE *holds_csv;	/* with lock_stat: every hold time (op,ns), or NULL */
+	/* --reference: a second model replaying the same events on its own
+	 * layout, to count the placements that differ (or NULL). */
+	const struct vm_allocator_ops *reference;
 };
 
 /*

@@ -18,6 +18,7 @@ stem_of() {
 	s=$(basename "$1"); s=${s%.zst}; s=${s%.txt}; echo "${s%.vmt}"
 }
 
+summaries=	# in registry order, which the report keeps
 for trace in $traces; do
 	stem=$(stem_of "$trace")
 	events= series= holds=
@@ -28,6 +29,9 @@ for trace in $traces; do
 			--series "$out.series.csv" --every 100 "$trace" > /dev/null
 		"$vmtrace" replay -a "$model" --lock-stat --json "$out.lock.json" \
 			--holds "$out.holds.csv" "$trace" > /dev/null
+		"$vmtrace" replay -a "$model" --check --lowest-fit-audit --reference linear \
+			--json "$out.audit.json" "$trace" > /dev/null
+		summaries="$summaries $out.json $out.lock.json $out.audit.json"
 		events="$events $out.events.csv"
 		series="$series $out.series.csv"
 		holds="$holds $out.holds.csv"
@@ -46,8 +50,10 @@ largest=$(wc -l $traces | grep -v ' total$' | sort -n | tail -n 1 | awk '{ print
 for model in $models; do
 	for threads in 1 2 4 8; do
 		echo "results.sh: $largest through $model on $threads threads"
+		json="$work/$(stem_of "$largest").$model.threads$threads.json"
 		"$vmtrace" replay -a "$model" --threads "$threads" --scale 8 \
-			--json "$work/$(stem_of "$largest").$model.threads$threads.json" "$largest" > /dev/null
+			--json "$json" "$largest" > /dev/null
+		summaries="$summaries $json"
 	done
 done
 
@@ -59,7 +65,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 machine="$(uname -sr), $(nproc) x ${cpu:-unknown CPU}, $(free -g | awk '/^Mem:/ { print $2 }') GiB"
 "$vmtrace" report -o "$work/RESULTS.md" --commit "$commit" --machine "$machine" \
 	--date "$(date -u +%Y-%m-%d)" --command "scripts/setup.sh && ninja results" \
-	--plots "$work/plots" --scaling-csv "$work/scaling.csv" "$work"/*.json
+	--plots "$work/plots" --scaling-csv "$work/scaling.csv" $summaries
 gnuplot -e "csv='$work/scaling.csv'; models='$models'; out='$work/plots/threads.png'" plots/threads.gp
 
 # Everything succeeded: move the plots and the report into place.
