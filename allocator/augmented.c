@@ -26,12 +26,14 @@
  * (always merged), busy and free spans partitioning the window exactly,
  * every subtree_max_size equal to its recomputation from scratch.
  *
- * Search length: alloc counts, in find_vmap_lowest_match(), one per node
- * made current (descending or rolling back; its keys read) and one per
- * child whose subtree_max_size is read; splitting, propagation and the
- * busy-tree insertion are not counted.  free counts the busy-tree nodes
- * read to find the area, the free-tree nodes read descending to its link,
- * and one per neighbouring free block compared for merging.
+ * Search length: the number of distinct tree nodes the operation reads a
+ * key or a subtree_max_size of (allocator.h: nodes examined).  alloc
+ * counts, in find_vmap_lowest_match(), the root and every child whose
+ * subtree_max_size is read: descending into a child already read, or
+ * rolling back to an ancestor, examines no new node.  Splitting,
+ * propagation and the busy-tree insertion are not counted.  free counts
+ * the busy-tree nodes read to find the area and the free-tree nodes read
+ * descending to its link; the neighbours it merges with lie on that path.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -119,7 +119,7 @@ bool free_block_fits(const struct vm_free *va, uint64_t size, uint64_t align,
 	return true;
 }
 
-/* Reads a child's subtree_max_size, counting the access. */
+/* Reads a child's subtree_max_size, counting the child. */
 static uint64_t read_child_max(const struct rb_node *child, uint64_t *search)
 {
 	if (!child)
@@ -136,9 +136,13 @@ struct vm_free *free_tree_kernel_match(const struct free_tree *ft, uint64_t size
 	struct vm_free *va;
 	uint64_t nva;
 
+	/* Each node counts once: the root when first made current, every
+	 * other node when its subtree_max_size is first read (descending
+	 * into it afterwards, or rolling back to it, reads nothing new). */
+	if (node)
+		++*search;
 	while (node) {
 		va = free_of(node);
-		++*search;
 		if (read_child_max(node->left, search) >= length && vstart < va->start) {
 			node = node->left;
 			continue;
@@ -157,7 +161,6 @@ struct vm_free *free_tree_kernel_match(const struct free_tree *ft, uint64_t size
 			if (!(node = node->parent))
 				return NULL;
 			va = free_of(node);
-			++*search;
 			if (free_block_fits(va, size, align, vstart, &nva))
 				return va;
 			if (read_child_max(node->right, search) >= length && vstart <= va->start) {
@@ -275,7 +278,7 @@ int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64
 		next = right ? free_of(rb_next(parent)) : free_of(parent);
 		prev = right ? free_of(parent) : free_of(rb_prev(parent));
 	}
-	*search += (next != NULL) + (prev != NULL);
+	/* Both neighbours lie on the path find_link just counted. */
 	if (next && next->start == end) {
 		next->start = addr;
 		merged = next;

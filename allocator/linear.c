@@ -10,7 +10,7 @@
  * Invariants (checked by linear_check):
  *   - the list is sorted by address and areas do not overlap;
  *   - every area has size > 0 and lies inside the window;
- *   - `count` is the number of nodes.
+ *   - `count` is the number of nodes and `tail` the last one.
  *
  * Search length: alloc counts every node the placement loop examines, the
  * node it stops at included (an empty list examines none); free counts the
@@ -33,6 +33,9 @@ struct vm_area_node {
 struct vm_model {
 	struct vm_window win;
 	struct vm_area_node *head;
+	/* The last node, so that a snapshot given in address order loads in
+	 * linear time; the kernel had no such pointer and no search uses it. */
+	struct vm_area_node *tail;
 	uint64_t count;
 };
 
@@ -74,6 +77,8 @@ static int linear_link(struct vm_model *m, struct vm_area_node **link,
 	n->size = size;
 	n->next = *link;
 	*link = n;
+	if (!n->next)
+		m->tail = n;
 	m->count++;
 	return 0;
 }
@@ -84,6 +89,8 @@ static int linear_reserve(struct vm_model *m, uint64_t addr, uint64_t size)
 
 	if (addr < m->win.lo || !vm_fits_below(addr, size, m->win.hi))
 		return -ERANGE;
+	if (m->tail && m->tail->addr + m->tail->size <= addr)
+		link = &m->tail->next;
 	while (*link && (*link)->addr + (*link)->size <= addr)
 		link = &(*link)->next;
 	if (*link && (*link)->addr < addr + size)
@@ -148,13 +155,15 @@ static int linear_alloc(struct vm_model *m, uint64_t size, uint64_t align,
 
 static int linear_free(struct vm_model *m, uint64_t addr, uint64_t *search)
 {
-	struct vm_area_node **link, *tmp;
+	struct vm_area_node **link, *tmp, *prev = NULL;
 
 	*search = 0;
-	for (link = &m->head; (tmp = *link); link = &tmp->next) {
+	for (link = &m->head; (tmp = *link); prev = tmp, link = &tmp->next) {
 		++*search;
 		if (tmp->addr == addr) {
 			*link = tmp->next;
+			if (m->tail == tmp)
+				m->tail = prev;
 			free(tmp);
 			m->count--;
 			return 0;
@@ -195,6 +204,10 @@ static int linear_check(struct vm_model *m, char *why, size_t why_len)
 				 (unsigned long long)n->addr, (unsigned long long)prev->addr);
 			return -EFAULT;
 		}
+	}
+	if (m->tail != prev) {
+		snprintf(why, why_len, "linear: tail pointer is not the last node");
+		return -EFAULT;
 	}
 	if (count != m->count) {
 		snprintf(why, why_len, "linear: %llu nodes, count says %llu",

@@ -5,8 +5,8 @@
  * hand-worked cases: splits, merges with both neighbours, the roll-back to
  * an ancestor, and the exact-size hole 5.2 skips.  Tree shapes, addresses
  * and search lengths were derived on paper from allocator/augmented.c's
- * definitions (a node made current counts 1, a child's subtree_max_size
- * read counts 1).
+ * definition: distinct nodes read, i.e. the root, and each child when its
+ * subtree_max_size is first read; entering it or rolling back adds none.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -31,8 +31,8 @@ static struct vm_model *layout_with_page_hole(void)
 	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO + 0x2000, 1);	/* B */
 	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO + 0x3000, 1);	/* C */
 	/* Busy tree B(A, C): B found at the root (1).  Free tree X: descend
-	 * left of X (2); next = X compared (3); no previous; no merge. */
-	expect_free(m, LO + 0x2000, 3);
+	 * left of X (2); next = X is on that path; no previous; no merge. */
+	expect_free(m, LO + 0x2000, 2);
 	return m;
 }
 
@@ -61,9 +61,9 @@ static void test_exact_hole_taken_by_5_19(void **state)
 	 * hold 0x1000, but X (1), left max (2) 0x1000 < 0x2fff: X fits at
 	 * ALIGN(LO+0x4000, 8K) = LO+0x4000. */
 	expect_alloc(m, 0x1000, 0x2000, 0, UINT64_MAX, LO + 0x4000, 2);
-	/* Page aligned: X (1), left max (2) >= 0x1000: Y current (3), fits
-	 * whole (FL fit). */
-	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO + 0x2000, 3);
+	/* Page aligned: X (1), left max (2) >= 0x1000: Y, already read,
+	 * fits whole (FL fit). */
+	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO + 0x2000, 2);
 	model_under_test->destroy(m);
 }
 
@@ -80,20 +80,22 @@ static void test_rollback_and_merges(void **state)
 	m = new_model(LO, HI);
 	expect_alloc(m, 0x4000, PAGE, 0, UINT64_MAX, LO, 1);		/* A */
 	expect_alloc(m, 0x4000, PAGE, 0, UINT64_MAX, LO + 0x4000, 1);	/* B */
-	/* Busy A(-, B): A (1).  Free X=[LO+0x8000, HI): left of X (2), next
-	 * X (3).  P=[LO, LO+0x4000) becomes X's left child. */
-	expect_free(m, LO, 3);
+	/* Busy A(-, B): A (1).  Free X=[LO+0x8000, HI): left of X (2); the
+	 * next block X is on the path.  P=[LO, LO+0x4000) becomes X's left
+	 * child. */
+	expect_free(m, LO, 2);
 	/* vstart LO+0x3800: X (1), left max 0x4000 (2) >= 0x1fff and vstart
-	 * below X: P (3), no children; ALIGN(vstart) = LO+0x4000 does not fit
-	 * in P; roll back to X (4), which fits at LO+0x8000. */
-	expect_alloc(m, 0x1000, PAGE, LO + 0x3800, UINT64_MAX, LO + 0x8000, 4);	/* E */
+	 * below X: into P (read already), no children; ALIGN(vstart) =
+	 * LO+0x4000 does not fit in P; roll back to X, which fits at
+	 * LO+0x8000: 2 nodes. */
+	expect_alloc(m, 0x1000, PAGE, LO + 0x3800, UINT64_MAX, LO + 0x8000, 2);	/* E */
 	/* Free B: busy B(-, E): B (1).  Free tree X=[LO+0x9000..)(P): X (2),
-	 * P (3), link right of P; next X (4), previous P (5): P grows to
-	 * [LO, LO+0x8000). */
-	expect_free(m, LO + 0x4000, 5);
-	/* Free E: busy E alone (1); X (2), P (3); next X (4), previous P (5):
-	 * both merge, one free block [LO, HI) again. */
-	expect_free(m, LO + 0x8000, 5);
+	 * P (3), link right of P; its neighbours X and P are on the path:
+	 * P grows to [LO, LO+0x8000). */
+	expect_free(m, LO + 0x4000, 3);
+	/* Free E: busy E alone (1); X (2), P (3): both merge, one free block
+	 * [LO, HI) again. */
+	expect_free(m, LO + 0x8000, 3);
 	expect_alloc(m, 0x100000, PAGE, 0, UINT64_MAX, LO, 1);
 	expect_fail(m, 0x1000, PAGE, 0, UINT64_MAX, 0);
 	model_under_test->destroy(m);
