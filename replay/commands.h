@@ -11,5 +11,6 @@
 
 int cmd_replay(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 
 #endif /* VMTRACE_COMMANDS_H */

@@ -1,39 +1,36 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * Interning with an open-addressing hash of 8-byte slots: a slot keeps the
+ * top half of the string's XXH3 hash beside its index, so a probe reads one
+ * cache line and compares string bytes only when the tags match.  The
+ * table stays at most half full.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <uthash.h>
+#include <xxhash.h>
 
 #include "strtab.h"
 
-struct strtab_entry {
-	UT_hash_handle hh;
-	const char *str;
-	uint32_t len;
-	uint32_t idx;
-};
-
 /*
- * Entries and string bytes live in chunks that are never reallocated, so
- * the key pointers uthash keeps stay valid; one allocation serves many
- * strings.
+ * Copied strings live in chunks that are never reallocated, so pointers
+ * into them stay valid; one allocation serves many strings.
  */
 #define STRTAB_CHUNK_BYTES (1u << 20)
 
 struct strtab_chunk {
 	struct strtab_chunk *next;
 	size_t used, cap;
-	_Alignas(max_align_t) unsigned char data[];
+	char data[];
 };
 
-static void *strtab_carve(struct strtab *s, size_t bytes)
+static char *strtab_carve(struct strtab *s, size_t bytes)
 {
 	struct strtab_chunk *c = s->chunks;
-	size_t need = (bytes + 15) & ~(size_t)15;
 
-	if (!c || c->cap - c->used < need) {
-		size_t cap = need > STRTAB_CHUNK_BYTES ? need : STRTAB_CHUNK_BYTES;
+	if (!c || c->cap - c->used < bytes) {
+		size_t cap = bytes > STRTAB_CHUNK_BYTES ? bytes : STRTAB_CHUNK_BYTES;
 
 		c = malloc(sizeof(*c) + cap);
 		if (!c)
@@ -43,8 +40,8 @@ static void *strtab_carve(struct strtab *s, size_t bytes)
 		c->cap = cap;
 		s->chunks = c;
 	}
-	c->used += need;
-	return c->data + c->used - need;
+	c->used += bytes;
+	return c->data + c->used - bytes;
 }
 
 int strtab_init(struct strtab *s)
@@ -59,22 +56,25 @@ void strtab_free(struct strtab *s)
 {
 	struct strtab_chunk *c, *next;
 
-	HASH_CLEAR(hh, s->hash);
 	for (c = s->chunks; c; c = next) {
 		next = c->next;
 		free(c);
 	}
 	free(s->by_index);
 	free(s->len_by_index);
+	free(s->slots);
 	memset(s, 0, sizeof(*s));
 }
 
-static int strtab_grow(struct strtab *s)
+/* Makes room for one more string in the index arrays. */
+static int strtab_reserve_one(struct strtab *s)
 {
 	uint32_t cap = s->cap ? s->cap * 2 : 64;
 	const char **by_index;
 	uint32_t *lens;
 
+	if (s->count < s->cap)
+		return 0;
 	if (s->cap >= UINT32_MAX / 2)
 		return -E2BIG;
 	by_index = realloc(s->by_index, cap * sizeof(*by_index));
@@ -89,33 +89,88 @@ static int strtab_grow(struct strtab *s)
 	return 0;
 }
 
+static void slot_insert(uint64_t *slots, size_t mask, uint64_t hash, uint32_t idx)
+{
+	size_t pos = hash & mask;
+
+	while (slots[pos])
+		pos = (pos + 1) & mask;
+	slots[pos] = (hash & 0xffffffff00000000u) | ((uint64_t)idx + 1);
+}
+
+/* Sizes the hash for @want strings (at most half full) and indexes every
+ * string not yet in it. */
+static int strtab_index(struct strtab *s, size_t want)
+{
+	size_t nslots = s->slots ? s->slot_mask + 1 : 0;
+	uint64_t *slots;
+	uint32_t from = s->nhashed;
+
+	if (want * 2 > nslots) {
+		while (want * 2 > nslots)
+			nslots = nslots ? nslots * 2 : 128;
+		slots = calloc(nslots, sizeof(*slots));
+		if (!slots)
+			return -ENOMEM;
+		free(s->slots);
+		s->slots = slots;
+		s->slot_mask = nslots - 1;
+		from = 0;
+	}
+	for (uint32_t i = from; i < s->count; i++)
+		slot_insert(s->slots, s->slot_mask,
+			    XXH3_64bits(s->by_index[i], s->len_by_index[i]), i);
+	s->nhashed = s->count;
+	return 0;
+}
+
 int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx)
 {
-	struct strtab_entry *e;
+	uint64_t hash, tag, slot;
+	size_t pos;
 	char *copy;
 	int ret;
 
 	if (len > UINT32_MAX)
 		return -E2BIG;
-	HASH_FIND(hh, s->hash, str, len, e);
-	if (e) {
-		*idx = e->idx;
-		return 0;
-	}
-	if (s->count == s->cap && (ret = strtab_grow(s)))
+	if ((s->nhashed < s->count || !s->slots ||
+	     (size_t)(s->count + 1) * 2 > s->slot_mask + 1) &&
+	    (ret = strtab_index(s, (size_t)s->count + 1)))
 		return ret;
-	e = strtab_carve(s, sizeof(*e));
-	copy = e ? strtab_carve(s, len + 1) : NULL;
+	hash = XXH3_64bits(str, len);
+	tag = hash & 0xffffffff00000000u;
+	for (pos = hash & s->slot_mask; (slot = s->slots[pos]); pos = (pos + 1) & s->slot_mask) {
+		uint32_t i = (uint32_t)slot - 1;
+
+		if ((slot & 0xffffffff00000000u) == tag && s->len_by_index[i] == len &&
+		    !memcmp(s->by_index[i], str, len)) {
+			*idx = i;
+			return 0;
+		}
+	}
+	if ((ret = strtab_reserve_one(s)))
+		return ret;
+	copy = strtab_carve(s, len + 1);
 	if (!copy)
 		return -ENOMEM;
 	memcpy(copy, str, len);
 	copy[len] = '\0';
-	e->str = copy;
-	e->len = (uint32_t)len;
-	e->idx = s->count;
-	HASH_ADD_KEYPTR(hh, s->hash, e->str, e->len, e);
+	s->slots[pos] = tag | ((uint64_t)s->count + 1);
 	s->by_index[s->count] = copy;
 	s->len_by_index[s->count] = (uint32_t)len;
 	*idx = s->count++;
+	s->nhashed = s->count;
+	return 0;
+}
+
+int strtab_append_unique(struct strtab *s, const char *str, uint32_t len)
+{
+	int ret = strtab_reserve_one(s);
+
+	if (ret)
+		return ret;
+	s->by_index[s->count] = str;
+	s->len_by_index[s->count] = len;
+	s->count++;
 	return 0;
 }

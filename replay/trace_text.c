@@ -21,7 +21,7 @@ struct text_parser {
 	const char *p, *end;	/* cursor within the current line */
 	struct vmt_trace *t;
 	struct vmt_err *err;
-	bool seen_version, seen_event, seen_range, seen_page;
+	bool seen_version, seen_event, seen_range, seen_page, seen_lost;
 	/* Unknown and textual k=v tokens of the current line, joined by spaces. */
 	char *attrs;
 	size_t attrs_len, attrs_cap;
@@ -111,6 +111,18 @@ bad:
 			   what, (int)(tok.len > 64 ? 64 : tok.len), tok.s);
 }
 
+bool vmt_id_chars_ok(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
 static int parse_id(struct text_parser *P, struct token tok, uint32_t *id)
 {
 	if (!tok.len)
@@ -118,14 +130,9 @@ static int parse_id(struct text_parser *P, struct token tok, uint32_t *id)
 	if (tok.len > VMT_ID_MAX)
 		return parse_error(P, "id of %zu bytes is longer than %d", tok.len,
 				   VMT_ID_MAX);
-	for (size_t i = 0; i < tok.len; i++) {
-		char c = tok.s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-			return parse_error(P, "id '%.*s' has a character outside [A-Za-z0-9_.-]",
-					   (int)(tok.len > 64 ? 64 : tok.len), tok.s);
-	}
+	if (!vmt_id_chars_ok(tok.s, tok.len))
+		return parse_error(P, "id '%.*s' has a character outside [A-Za-z0-9_.-]",
+				   (int)(tok.len > 64 ? 64 : tok.len), tok.s);
 	return strtab_intern(&P->t->ids, tok.s, tok.len, id);
 }
 
@@ -305,6 +312,15 @@ static int parse_header_line(struct text_parser *P, struct token kw)
 					   t->range_lo, t->range_hi);
 		t->has_range = true;
 		P->seen_range = true;
+	} else if (tok_is(kw, "lost")) {
+		if (P->seen_lost)
+			return parse_error(P, "second lost line");
+		a = next_token(P);
+		if (!a.len)
+			return parse_error(P, "lost: expected <events>");
+		if ((ret = parse_u64(P, a, "lost", &t->lost_events)))
+			return ret;
+		P->seen_lost = true;
 	} else {
 		if (P->seen_page)
 			return parse_error(P, "second page line");
@@ -340,11 +356,11 @@ static int parse_meta(struct text_parser *P)
 	text = strndup(s, e - s);
 	if (!text)
 		return -ENOMEM;
-	char keybuf[128];
+	char keybuf[VMT_META_KEY_MAX + 1];
 
-	if (key.len >= sizeof(keybuf)) {
+	if (key.len > VMT_META_KEY_MAX) {
 		free(text);
-		return parse_error(P, "meta key longer than %zu bytes", sizeof(keybuf) - 1);
+		return parse_error(P, "meta key longer than %d bytes", VMT_META_KEY_MAX);
 	}
 	memcpy(keybuf, key.s, key.len);
 	keybuf[key.len] = '\0';
@@ -388,7 +404,7 @@ static int parse_line(struct text_parser *P)
 		return parse_event(P, VMT_PURGE);
 	if (tok_is(kw, "meta"))
 		return parse_meta(P);
-	if (tok_is(kw, "range") || tok_is(kw, "page"))
+	if (tok_is(kw, "range") || tok_is(kw, "page") || tok_is(kw, "lost"))
 		return parse_header_line(P, kw);
 	if (tok_is(kw, "vmtrace"))
 		return parse_error(P, "second 'vmtrace' line");
@@ -504,6 +520,8 @@ int vmt_text_write(const struct vmt_trace *t, FILE *f)
 		fprintf(f, "range 0x%" PRIx64 " 0x%" PRIx64 "\n", t->range_lo, t->range_hi);
 	if (t->page_size != 4096)
 		fprintf(f, "page %" PRIu64 "\n", t->page_size);
+	if (t->lost_events)
+		fprintf(f, "lost %" PRIu64 "\n", t->lost_events);
 	for (size_t i = 0; i < t->nmeta; i++)
 		fprintf(f, "meta %s %s\n", strtab_get(&t->strs, t->meta[i].key),
 			strtab_get(&t->strs, t->meta[i].text));

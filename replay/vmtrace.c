@@ -12,6 +12,7 @@ static const struct command {
 } commands[] = {
 	{ "replay", cmd_replay, "replay a trace through an allocator model and measure it" },
 	{ "convert", cmd_convert, "rewrite a trace in another format" },
+	{ "info", cmd_info, "describe a trace file; --verify checks its footer" },
 };
 
 static void usage(FILE *f)
