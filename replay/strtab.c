@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Inline: most strings are short ids, where a call would dominate. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "strtab.h"
@@ -66,22 +68,23 @@ void strtab_free(struct strtab *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Makes room for one more string in the index arrays. */
-static int strtab_reserve_one(struct strtab *s)
+int strtab_reserve(struct strtab *s, uint32_t n)
 {
-	uint32_t cap = s->cap ? s->cap * 2 : 64;
+	uint32_t cap = s->cap ? s->cap : 64;
 	const char **by_index;
 	uint32_t *lens;
 
-	if (s->count < s->cap)
+	if (n <= s->cap - s->count)
 		return 0;
-	if (s->cap >= UINT32_MAX / 2)
+	if (n > UINT32_MAX - s->count)
 		return -E2BIG;
-	by_index = realloc(s->by_index, cap * sizeof(*by_index));
+	while (cap - s->count < n)
+		cap = cap > UINT32_MAX / 2 ? UINT32_MAX : cap * 2;
+	by_index = realloc(s->by_index, (size_t)cap * sizeof(*by_index));
 	if (!by_index)
 		return -ENOMEM;
 	s->by_index = by_index;
-	lens = realloc(s->len_by_index, cap * sizeof(*lens));
+	lens = realloc(s->len_by_index, (size_t)cap * sizeof(*lens));
 	if (!lens)
 		return -ENOMEM;
 	s->len_by_index = lens;
@@ -148,7 +151,7 @@ int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx)
 			return 0;
 		}
 	}
-	if ((ret = strtab_reserve_one(s)))
+	if ((ret = strtab_reserve(s, 1)))
 		return ret;
 	copy = strtab_carve(s, len + 1);
 	if (!copy)
@@ -165,7 +168,7 @@ int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx)
 
 int strtab_append_unique(struct strtab *s, const char *str, uint32_t len)
 {
-	int ret = strtab_reserve_one(s);
+	int ret = strtab_reserve(s, 1);
 
 	if (ret)
 		return ret;

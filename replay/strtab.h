@@ -39,6 +39,10 @@ void strtab_free(struct strtab *s);
  */
 int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx);
 
+/* Makes room for @n more strings, so that @n strtab_append_unique calls
+ * cannot fail.  Returns 0, -ENOMEM or -E2BIG. */
+int strtab_reserve(struct strtab *s, uint32_t n);
+
 /*
  * Appends @str without copying it: it gets index s->count.
  * Preconditions: str[len] == '\0', no NUL before it, the bytes stay valid
