@@ -46,7 +46,7 @@ static int vmt_trace_grow(struct vmt_trace *t)
 	struct vmt_event *ev;
 	uint32_t *line;
 
-	while (cap < t->nev)
+	while (cap <= t->nev)
 		cap *= 2;
 	if (t->line) {
 		line = realloc(t->line, cap * sizeof(*line));
@@ -72,7 +72,8 @@ static int vmt_trace_grow(struct vmt_trace *t)
 struct vmt_event *vmt_trace_push(struct vmt_trace *t, const struct vmt_event *ev,
 				 uint32_t line)
 {
-	if (t->nev == t->ev_cap && vmt_trace_grow(t))
+	/* nev > ev_cap when the events are read in place (ev_cap 0). */
+	if (t->nev >= t->ev_cap && vmt_trace_grow(t))
 		return NULL;
 	if (t->line)
 		t->line[t->nev] = line;

@@ -61,9 +61,40 @@ static const struct {
 };
 
 struct event_limits {
-	uint32_t nids, nstrs;
+	uint32_t nids;
+	const struct strtab *strs;
+	uint8_t *attrs_ok;	/* per strs index: bit (1 << op) once it passed */
 	bool seen_event;	/* an alloc/free/purge went before */
 };
+
+static bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/*
+ * Whether @s could be the attributes of an @op line: key=value tokens
+ * joined by single spaces, without whitespace or '#', none with a key the
+ * op knows (the text parser would read that as a field).
+ */
+static bool attrs_fit_text(const char *s, size_t len, enum vmt_op op)
+{
+	const char *end = s + len, *tok = s;
+
+	for (;;) {
+		const char *sp = memchr(tok, ' ', end - tok), *te = sp ? sp : end, *eq;
+
+		for (const char *p = tok; p < te; p++)
+			if (is_space(*p) || *p == '#')
+				return false;
+		eq = memchr(tok, '=', te - tok);
+		if (!eq || eq == tok || vmt_text_key_known(op, tok, eq - tok))
+			return false;
+		if (!sp)
+			return true;
+		tok = sp + 1;
+	}
+}
 
 /* Why @ev breaks the format's rules, or NULL when it follows them. */
 static inline const char *event_problem(const struct vmt_event *ev,
@@ -78,8 +109,14 @@ static inline const char *event_problem(const struct vmt_event *ev,
 		return "a flag this op does not have";
 	if (ev->op == VMT_PURGE ? ev->id != 0 : ev->id == 0 || ev->id >= lim->nids)
 		return ev->op == VMT_PURGE ? "a purge with an id" : "id index out of range";
-	if (ev->attrs >= lim->nstrs)
+	if (ev->attrs >= lim->strs->count)
 		return "attrs index out of range";
+	if (ev->attrs && !(lim->attrs_ok[ev->attrs] & (1u << ev->op))) {
+		if (!attrs_fit_text(strtab_get(lim->strs, ev->attrs),
+				    strtab_len(lim->strs, ev->attrs), ev->op))
+			return "attrs a text line could not carry";
+		lim->attrs_ok[ev->attrs] |= 1u << ev->op;
+	}
 	c = op_rules[ev->op].always;
 	c |= (f & VMT_F_ALIGN ? C_ALIGN : 0) | (f & VMT_F_VSTART ? C_VSTART : 0) |
 	     (f & VMT_F_VEND ? C_VEND : 0) | (f & VMT_F_VA ? C_VA : 0) |
@@ -210,6 +247,13 @@ static int read_header(const struct bin_reader *R, struct vmt_trace *t,
 	if (strs_bytes > room)
 		return bad(R, VMT_BIN_OFF_STRS_BYTES,
 			   "text table of %" PRIu64 " bytes does not fit in the file", strs_bytes);
+	/* Each string takes a byte at least: this bounds what is allocated. */
+	if (L->nids > ids_bytes)
+		return bad(R, VMT_BIN_OFF_NIDS, "%" PRIu32 " ids cannot fit in %" PRIu64 " bytes",
+			   L->nids, ids_bytes);
+	if (L->nstrs > strs_bytes)
+		return bad(R, VMT_BIN_OFF_NSTRS, "%" PRIu32 " strings cannot fit in %" PRIu64 " bytes",
+			   L->nstrs, strs_bytes);
 	L->meta_off = VMT_BIN_HEADER_SIZE;
 	L->ids_off = L->meta_off + (size_t)L->nmeta * VMT_BIN_META_SIZE;
 	L->strs_off = L->ids_off + ids_bytes;
@@ -230,11 +274,6 @@ static int read_header(const struct bin_reader *R, struct vmt_trace *t,
 			   "footer counts %" PRIu64 " events but the file holds %zu", count, L->nev);
 	t->lost_events = get64(h + L->foot_off + VMT_BIN_FOOT_LOST);
 	return 0;
-}
-
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
 /*
@@ -320,19 +359,21 @@ static int read_meta(const struct bin_reader *R, const struct bin_layout *L,
 
 /*
  * Hashes [0, checksum) in one pass, validating each block of events while
- * it is in cache; the first bad event is reported only after the checksum
- * matched (a checksum mismatch explains it).  Validates the tables too.
+ * it is in cache.  Errors in the tables and events are reported only after
+ * the checksum matched: a checksum mismatch explains them.
  */
 static int read_body(const struct bin_reader *R, const struct bin_layout *L,
 		     bool verify_checksum, struct vmt_trace *t)
 {
 	const struct vmt_event *ev = (const void *)(R->buf + L->ev_off);
-	struct event_limits lim = { L->nids, L->nstrs, false };
+	struct event_limits lim = { L->nids, &t->strs, NULL, false };
+	struct vmt_err table_err = { { 0 } };
+	struct bin_reader tables = { R->name, R->buf, R->len, &table_err };
 	XXH3_state_t *hash = NULL;
 	const char *problem = NULL;
 	size_t bad_event = 0;
 	uint64_t want, got;
-	int ret = -ENOMEM;
+	int ret = -ENOMEM, table_ret;
 
 	if (verify_checksum) {
 		hash = XXH3_createState();
@@ -340,12 +381,23 @@ static int read_body(const struct bin_reader *R, const struct bin_layout *L,
 			goto out;
 		XXH3_64bits_update(hash, R->buf, L->ev_off);
 	}
+	table_ret = read_table(&tables, "id", L->ids_off, L->strs_off, L->nids, true, &t->ids);
+	if (!table_ret)
+		table_ret = read_table(&tables, "text", L->strs_off, L->strs_end, L->nstrs,
+				       false, &t->strs);
+	if (!table_ret)
+		table_ret = read_meta(&tables, L, t);
+	if (table_ret == -ENOMEM)
+		goto out;
+	lim.attrs_ok = calloc(t->strs.count, 1);
+	if (!lim.attrs_ok)
+		goto out;
 	for (size_t i = 0; i < L->nev; i += EVENT_BLOCK) {
 		size_t n = L->nev - i < EVENT_BLOCK ? L->nev - i : EVENT_BLOCK;
 
 		if (hash)
 			XXH3_64bits_update(hash, ev + i, n * sizeof(*ev));
-		for (size_t j = i; j < i + n && !problem; j++)
+		for (size_t j = i; j < i + n && !problem && !table_ret; j++)
 			if ((problem = event_problem(&ev[j], &lim)))
 				bad_event = j;
 	}
@@ -360,10 +412,11 @@ static int read_body(const struct bin_reader *R, const struct bin_layout *L,
 			goto out;
 		}
 	}
-	if ((ret = read_table(R, "id", L->ids_off, L->strs_off, L->nids, true, &t->ids)) ||
-	    (ret = read_table(R, "text", L->strs_off, L->strs_end, L->nstrs, false, &t->strs)) ||
-	    (ret = read_meta(R, L, t)))
+	if (table_ret) {
+		vmt_err_set(R->err, "%s", table_err.msg);
+		ret = table_ret;
 		goto out;
+	}
 	if (problem) {
 		const struct vmt_event *e = &ev[bad_event];
 
@@ -376,7 +429,9 @@ static int read_body(const struct bin_reader *R, const struct bin_layout *L,
 	t->ev = (struct vmt_event *)ev;
 	t->nev = L->nev;
 	t->ev_cap = 0;
+	ret = 0;
 out:
+	free(lim.attrs_ok);
 	XXH3_freeState(hash);
 	return ret;
 }
@@ -465,7 +520,7 @@ int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
 {
 	static const unsigned char zeros[VMT_BIN_EVENT_ALIGN];
 	uint32_t *id_order = NULL, *id_rank = NULL, *str_order = NULL, *str_rank = NULL;
-	struct event_limits lim = { t->ids.count, t->strs.count, false };
+	struct event_limits lim = { t->ids.count, &t->strs, calloc(t->strs.count, 1), false };
 	unsigned char h[VMT_BIN_HEADER_SIZE] = { 0 }, foot[VMT_BIN_FOOTER_SIZE];
 	struct bin_sink k = { f, XXH3_createState() };
 	struct vmt_event *block = malloc(EVENT_BLOCK * sizeof(*block));
@@ -473,7 +528,7 @@ int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
 	size_t end;
 	int ret = -ENOMEM;
 
-	if (!k.hash || !block || XXH3_64bits_reset(k.hash) != XXH_OK ||
+	if (!k.hash || !block || !lim.attrs_ok || XXH3_64bits_reset(k.hash) != XXH_OK ||
 	    (ret = sort_table(&t->ids, &id_order, &id_rank, &ids_bytes)) ||
 	    (ret = sort_table(&t->strs, &str_order, &str_rank, &strs_bytes)))
 		goto out;
@@ -527,6 +582,7 @@ int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
 	ret = ferror(f) ? -EIO : 0;
 out:
 	XXH3_freeState(k.hash);
+	free(lim.attrs_ok);
 	free(block);
 	free(id_order);
 	free(id_rank);

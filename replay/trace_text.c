@@ -193,6 +193,19 @@ static const struct key_rule key_rules[] = {
 	{ "n", ON_PURGE, VMT_F_N, offsetof(struct vmt_event, size), UINT64_MAX },
 };
 
+static const struct key_rule *find_rule(enum vmt_op op, struct token key)
+{
+	for (size_t i = 0; i < sizeof(key_rules) / sizeof(key_rules[0]); i++)
+		if ((key_rules[i].ops & (1u << op)) && tok_is(key, key_rules[i].key))
+			return &key_rules[i];
+	return NULL;
+}
+
+bool vmt_text_key_known(enum vmt_op op, const char *key, size_t len)
+{
+	return find_rule(op, (struct token){ key, len });
+}
+
 /* Parses the k=v tokens after an event's positional fields. */
 static int parse_keys(struct text_parser *P, struct vmt_event *ev)
 {
@@ -203,7 +216,7 @@ static int parse_keys(struct text_parser *P, struct vmt_event *ev)
 	P->attrs_len = 0;
 	while ((tok = next_token(P)).len) {
 		const char *eq = memchr(tok.s, '=', tok.len);
-		const struct key_rule *rule = NULL;
+		const struct key_rule *rule;
 		struct token key, val;
 		uint64_t v;
 
@@ -212,9 +225,7 @@ static int parse_keys(struct text_parser *P, struct vmt_event *ev)
 					   (int)(tok.len > 64 ? 64 : tok.len), tok.s);
 		key = (struct token){ tok.s, eq - tok.s };
 		val = (struct token){ eq + 1, tok.s + tok.len - eq - 1 };
-		for (size_t i = 0; i < sizeof(key_rules) / sizeof(key_rules[0]); i++)
-			if ((key_rules[i].ops & (1u << ev->op)) && tok_is(key, key_rules[i].key))
-				rule = &key_rules[i];
+		rule = find_rule(ev->op, key);
 		if (!rule) {
 			/* Textual or unknown: kept verbatim, so the format can grow. */
 			ret = attrs_append(P, tok);

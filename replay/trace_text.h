@@ -15,6 +15,10 @@
 /* True when the @len bytes at @s are all id characters: [A-Za-z0-9_.-]. */
 bool vmt_id_chars_ok(const char *s, size_t len);
 
+/* True when @key (@len bytes) has a meaning on an @op line, so that a
+ * `key=value` token there is a field, not an attribute kept as text. */
+bool vmt_text_key_known(enum vmt_op op, const char *key, size_t len);
+
 /*
  * Parses @len bytes of text trace at @buf into @t (initialized and empty).
  * @name is the file name used in error messages.  Returns 0, or -EINVAL

@@ -57,8 +57,9 @@ int zstd_decompress_all(const char *name, const void *src, size_t len,
 			ret = -EINVAL;
 			goto out;
 		}
-		/* With room to spare and no input left, it gave all it can. */
-		if (in.pos == in.size && o.pos < o.size)
+		/* No input left, and the last frame ended (0) or the decoder
+		 * had room to spare: it gave all it can. */
+		if (in.pos == in.size && (!left || o.pos < o.size))
 			break;
 	}
 	if (left) {
