@@ -35,6 +35,24 @@ struct vm_window {
 	uint64_t page_size;	/* power of two; lo and hi are multiples */
 };
 
+/*
+ * The lock kinds a replay can take around model operations.  Each model
+ * declares the one its kernel used; `replay --lock` can override it.
+ */
+enum vm_lock_type {
+	VM_LOCK_SPINLOCK,	/* spinlock_t: pthread spinlock */
+	VM_LOCK_RWLOCK,		/* rwlock_t taken for writing: pthread rwlock */
+	VM_LOCK_MUTEX,		/* a sleeping lock: pthread mutex */
+	VM_LOCK_TICKET,		/* a fair ticket spinlock (Concurrency Kit) */
+};
+
+/* Which kernel lock serialized the modelled operations, and what ran inside. */
+struct vm_locking {
+	const char *lock;		/* the kernel's name for it, e.g. "vmlist_lock" */
+	enum vm_lock_type type;
+	const char *held_for;		/* the work the kernel did while holding it */
+};
+
 /* One busy span, as handed to a walk callback. */
 typedef int (*vm_walk_fn)(void *arg, uint64_t addr, uint64_t size);
 
@@ -43,6 +61,13 @@ struct vm_allocator_ops {
 	const char *name;
 	/* One line: the design this model reproduces, with its kernel version. */
 	const char *description;
+	/*
+	 * The lock every alloc and free of this design ran under.  The replay
+	 * takes a lock of this type around each alloc/free call and times
+	 * the call as the hold time; model instances are not thread-safe on
+	 * their own, so the lock is what makes multi-threaded replay correct.
+	 */
+	struct vm_locking locking;
 
 	/*
 	 * create: a new, empty instance managing @win.

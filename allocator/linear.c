@@ -207,6 +207,11 @@ static int linear_check(struct vm_model *m, char *why, size_t why_len)
 const struct vm_allocator_ops vm_allocator_linear = {
 	.name = "linear",
 	.description = "Linux 2.4-2.6.27 vm_struct list, linear lowest-address first fit",
+	/* get_vm_area() and remove_vm_area() ran the whole list walk under
+	 * write_lock(&vmlist_lock); 2.4's vfree() also freed the pages and
+	 * flushed the TLB before dropping it. */
+	.locking = { "vmlist_lock", VM_LOCK_RWLOCK,
+		     "the whole list walk and the link/unlink of the vm_struct" },
 	.create = linear_create,
 	.destroy = linear_destroy,
 	.reserve = linear_reserve,

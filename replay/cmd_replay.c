@@ -8,7 +8,9 @@
 
 #include "commands.h"
 #include "outfile.h"
+#include "lock.h"
 #include "replay.h"
+#include "replay_threads.h"
 #include "summary.h"
 #include "trace_io.h"
 
@@ -16,7 +18,9 @@ static void replay_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vmtrace replay [-a MODEL] [--range x86_64|i386|LO:HI] [--strict] [--check]\n"
-		"                      [--json F] [--events F.csv] [--series F.csv] [--every N] TRACE\n"
+		"                      [--json F] [--events F.csv] [--series F.csv] [--every N]\n"
+		"                      [--lock-stat] [--lock TYPE] [--threads N [--scale K]]\n"
+		"                      [--layout F.csv] [--holds F.csv] TRACE\n"
 		"\n"
 		"  -a, --allocator MODEL  allocator model (default linear):");
 	for (size_t i = 0; i < vm_allocator_count; i++)
@@ -29,7 +33,14 @@ static void replay_usage(FILE *f)
 		"  --json F      write the summary as JSON\n"
 		"  --events F    one CSV row per alloc/free: seq,op,id,size,align,addr,search\n"
 		"  --series F    fragmentation samples every N events (CSV)\n"
-		"  --every N     sampling interval for --series (default 1000)\n");
+		"  --every N     sampling interval for --series (default 1000)\n"
+		"  --lock-stat   take the model's lock around every call and time holds\n"
+		"  --lock TYPE   take this lock instead: spinlock, rwlock, mutex, ticket\n"
+		"  --threads N   replay the per-CPU streams on N threads (implies --lock-stat;\n"
+		"                --events and --series are single-threaded only)\n"
+		"  --scale K     with --threads: replay K interleaved copies of the trace\n"
+		"  --layout F    write the final busy areas as CSV (addr,size)\n"
+		"  --holds F     with --lock-stat: every hold time as CSV (op,ns)\n");
 }
 
 static int write_json(const char *path, const char *trace_path,
@@ -77,6 +88,58 @@ out:
 	return ret;
 }
 
+/* A positive integer option no larger than @max.  0, or -EINVAL (reported). */
+static int parse_count(const char *text, const char *option, uint64_t max, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(text, &end, 10);
+	if (errno || *end || !*out || *out > max || text[0] == '-') {
+		fprintf(stderr, "vmtrace replay: %s needs an integer from 1 to %" PRIu64 "\n",
+			option, max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool writes_stdout(const char *path)
+{
+	return path && !strcmp(path, "-");
+}
+
+/* An optional CSV output of the replay, handed to it as *slot. */
+struct csv_output {
+	FILE **slot;
+	const char *path;	/* NULL: not asked for */
+	struct outfile file;
+};
+
+static int csv_output_open(struct csv_output *out, struct vmt_err *err)
+{
+	int ret;
+
+	if (!out->path)
+		return 0;
+	ret = outfile_open(&out->file, out->path);
+	if (ret)
+		vmt_err_set(err, "%s: cannot create: %s", out->path, strerror(-ret));
+	*out->slot = out->file.f;
+	return ret;
+}
+
+static int csv_output_commit(struct csv_output *out, struct vmt_err *err)
+{
+	int ret;
+
+	if (!out->path)
+		return 0;
+	ret = outfile_commit(&out->file);
+	if (ret)
+		vmt_err_set(err, "%s: cannot write: %s", out->path, strerror(-ret));
+	return ret;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -88,16 +151,28 @@ int cmd_replay(int argc, char **argv)
 		{ "events", required_argument, NULL, 'e' },
 		{ "series", required_argument, NULL, 'S' },
 		{ "every", required_argument, NULL, 'n' },
+		{ "lock-stat", no_argument, NULL, 'L' },
+		{ "lock", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "scale", required_argument, NULL, 'k' },
+		{ "layout", required_argument, NULL, 'y' },
+		{ "holds", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct replay_opts o = { .model = vm_allocator_find("linear"), .series_every = 1000 };
-	const char *json_path = NULL, *events_path = NULL, *series_path = NULL;
-	struct outfile events = { 0 }, series = { 0 };
+	struct replay_opts o = { .model = vm_allocator_find("linear"), .series_every = 1000,
+				 .scale = 1 };
+	/* The CSV outputs, each whole or not at all; the JSON summary comes last. */
+	struct csv_output outputs[] = {
+		{ &o.events_csv }, { &o.series_csv }, { &o.holds_csv }, { &o.layout_csv },
+	};
+	enum { EVENTS, SERIES, HOLDS, LAYOUT, NOUTPUTS };
+	const char *json_path = NULL;
 	struct replay_summary s;
 	struct vmt_trace t = { 0 };
 	struct vmt_err err = { { 0 } };
-	char *end;
+	bool to_stdout = false;
+	uint64_t count;
 	int c, ret;
 
 	optind = 1;
@@ -122,16 +197,33 @@ int cmd_replay(int argc, char **argv)
 		case 's': o.strict = true; break;
 		case 'c': o.check = true; break;
 		case 'j': json_path = optarg; break;
-		case 'e': events_path = optarg; break;
-		case 'S': series_path = optarg; break;
+		case 'e': outputs[EVENTS].path = optarg; break;
+		case 'S': outputs[SERIES].path = optarg; break;
 		case 'n':
-			errno = 0;
-			o.series_every = strtoull(optarg, &end, 10);
-			if (errno || *end || !o.series_every || optarg[0] == '-') {
-				fprintf(stderr, "vmtrace replay: --every needs a positive integer\n");
+			if (parse_count(optarg, "--every", UINT64_MAX, &o.series_every))
+				return EXIT_USAGE;
+			break;
+		case 'L': o.lock_stat = true; break;
+		case 'l':
+			if (vm_lock_type_parse(optarg, &o.lock_type)) {
+				fprintf(stderr, "vmtrace replay: --lock '%s' is not spinlock, rwlock, mutex or ticket\n",
+					optarg);
 				return EXIT_USAGE;
 			}
+			o.lock_override = true;
 			break;
+		case 't':
+			if (parse_count(optarg, "--threads", 1024, &count))
+				return EXIT_USAGE;
+			o.threads = (unsigned)count;
+			break;
+		case 'k':
+			if (parse_count(optarg, "--scale", 1024, &count))
+				return EXIT_USAGE;
+			o.scale = (unsigned)count;
+			break;
+		case 'y': outputs[LAYOUT].path = optarg; break;
+		case 'H': outputs[HOLDS].path = optarg; break;
 		case 'h':
 			replay_usage(stdout);
 			return 0;
@@ -140,6 +232,21 @@ int cmd_replay(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (o.threads && (outputs[EVENTS].path || outputs[SERIES].path || outputs[HOLDS].path)) {
+		fprintf(stderr, "vmtrace replay: --events, --series and --holds are "
+			"single-threaded: not with --threads\n");
+		return EXIT_USAGE;
+	}
+	if (o.scale > 1 && !o.threads) {
+		fprintf(stderr, "vmtrace replay: --scale goes with --threads\n");
+		return EXIT_USAGE;
+	}
+	if (outputs[HOLDS].path && !o.lock_stat) {
+		fprintf(stderr, "vmtrace replay: --holds goes with --lock-stat\n");
+		return EXIT_USAGE;
+	}
+	if (o.threads)
+		o.lock_stat = true;
 	if (optind != argc - 1) {
 		fprintf(stderr, "vmtrace replay: expected one TRACE\n");
 		replay_usage(stderr);
@@ -149,37 +256,27 @@ int cmd_replay(int argc, char **argv)
 	ret = vmt_trace_load(o.trace_name, &t, &err);
 	if (ret)
 		goto out;
-	if (events_path && (ret = outfile_open(&events, events_path))) {
-		vmt_err_set(&err, "%s: cannot create: %s", events_path, strerror(-ret));
-		goto out;
-	}
-	if (series_path && (ret = outfile_open(&series, series_path))) {
-		vmt_err_set(&err, "%s: cannot create: %s", series_path, strerror(-ret));
-		goto out;
-	}
-	o.events_csv = events.f;
-	o.series_csv = series.f;
-	ret = replay_run(&t, &o, &s, &err);
+	for (int i = 0; i < NOUTPUTS; i++)
+		if ((ret = csv_output_open(&outputs[i], &err)))
+			goto out;
+	ret = o.threads ? replay_threads_run(&t, &o, &s, &err) : replay_run(&t, &o, &s, &err);
 	if (ret)
 		goto out;
-	if (events.f && (ret = outfile_commit(&events))) {
-		vmt_err_set(&err, "%s: cannot write: %s", events_path, strerror(-ret));
-		goto out;
-	}
-	if (series.f && (ret = outfile_commit(&series))) {
-		vmt_err_set(&err, "%s: cannot write: %s", series_path, strerror(-ret));
-		goto out;
-	}
+	for (int i = 0; i < NOUTPUTS; i++)
+		if ((ret = csv_output_commit(&outputs[i], &err)))
+			goto out;
 	/* The summary last: its presence says the whole run succeeded. */
 	if (json_path && (ret = write_json(json_path, o.trace_name, &t, &o, &s, &err)))
 		goto out;
-	if (events.f != stdout && series.f != stdout && !(json_path && !strcmp(json_path, "-"))) {
+	for (int i = 0; i < NOUTPUTS; i++)
+		to_stdout |= writes_stdout(outputs[i].path);
+	if (!to_stdout && !writes_stdout(json_path)) {
 		printf("%s through %s (%s)\n", o.trace_name, o.model->name, o.model->description);
 		summary_print(stdout, &s);
 	}
 out:
-	outfile_abort(&events);
-	outfile_abort(&series);
+	for (int i = 0; i < NOUTPUTS; i++)
+		outfile_abort(&outputs[i].file);
 	vmt_trace_free(&t);
 	if (ret) {
 		fprintf(stderr, "vmtrace replay: %s\n", err.msg[0] ? err.msg : strerror(-ret));

@@ -15,4 +15,11 @@ struct vmt_err {
 void vmt_err_set(struct vmt_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Sets `NAME:LINE: what` (printf-style what) unless a message is already
+ * set, and returns -EINVAL: for parsers rejecting a line.
+ */
+int vmt_err_line(struct vmt_err *e, const char *name, unsigned long line,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 #endif /* VMTRACE_DIAG_H */

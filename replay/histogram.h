@@ -12,6 +12,14 @@
 
 #include <stdint.h>
 
+/* ceil(n * percent / 100), at least 1: the nearest rank, exact for any n. */
+static inline uint64_t nearest_rank(uint64_t n, unsigned percent)
+{
+	uint64_t rank = n / 100 * percent + (n % 100 * percent + 99) / 100;
+
+	return rank ? rank : 1;
+}
+
 struct histogram {
 	uint64_t *count;	/* count[v]: samples equal to v */
 	uint64_t cap;		/* entries in count[] */
@@ -22,6 +30,8 @@ struct histogram {
 
 /* Adds one sample.  Returns 0 or -ENOMEM (the sample is then not added). */
 int histogram_add(struct histogram *h, uint64_t v);
+/* Adds every sample of @from to @to.  0 or -ENOMEM. */
+int histogram_merge(struct histogram *to, const struct histogram *from);
 uint64_t histogram_quantile(const struct histogram *h, unsigned percent);
 double histogram_mean(const struct histogram *h);
 void histogram_free(struct histogram *h);

@@ -17,6 +17,7 @@
 #ifndef VMTRACE_METRICS_H
 #define VMTRACE_METRICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define REPLAY_SUMMARY_METRICS(X)                                                          \
@@ -68,6 +69,8 @@
 	  "last event")                                                                    \
 	X(U64, hole_bytes, EXACT, "hole bytes", "total bytes of those holes")              \
 	X(U64, largest_hole, EXACT, "largest hole", "the largest of those holes, bytes")   \
+	X(U64, small_hole_bytes, EXACT, "hole bytes but the largest",                     \
+	  "hole bytes - largest hole: the free space interleaved with busy areas")       \
 	X(F64, ext_frag, EXACT, "external fragmentation",                                  \
 	  "1 - largest hole / hole bytes (0 without holes)")                               \
 	X(F64, unusable_16k, EXACT, "unusable index (16K)",                                \
@@ -93,16 +96,83 @@
 	X(U64, holes, EXACT, "holes", "free gaps below the highest busy end")          \
 	X(U64, hole_bytes, EXACT, "hole bytes", "their total size")                    \
 	X(U64, largest_hole, EXACT, "largest hole", "the largest gap")                 \
+	X(U64, small_hole_bytes, EXACT, "hole bytes but the largest", "hole bytes - largest hole") \
 	X(F64, ext_frag, EXACT, "external fragmentation", "1 - largest / hole bytes")   \
 	X(F64, unusable_16k, EXACT, "unusable index (16K)", "as in the summary")
 
+/*
+ * Lock statistics of one operation (alloc, free), reported by
+ * `replay --lock-stat` and `replay --threads`, named after the kernel's
+ * lock_stat columns.  Times are nanoseconds on lock_clock_ns(); a hold is
+ * the model call made while the lock is held, a wait the time from the
+ * first failed try to holding the lock (contended acquisitions only, as
+ * lock_stat records waittime).
+ */
+#define LOCK_STAT_METRICS(X)                                                            \
+	X(U64, acquisitions, EXACT, "acquisitions", "times the lock was taken")         \
+	X(U64, hold_steps, EXACT, "hold steps",                                         \
+	  "search steps made while holding the lock: the deterministic proxy of hold "  \
+	  "time")                                                                       \
+	X(U64, contentions, TIMING, "contentions",                                      \
+	  "acquisitions whose first try found the lock taken")                          \
+	X(U64, holdtime_min, TIMING, "holdtime-min", "shortest hold, ns")               \
+	X(U64, holdtime_p50, TIMING, "holdtime-p50", "nearest-rank median hold, ns")    \
+	X(U64, holdtime_p99, TIMING, "holdtime-p99", "nearest-rank 99th percentile hold, ns") \
+	X(U64, holdtime_max, TIMING, "holdtime-max", "longest hold, ns")                \
+	X(U64, holdtime_total, TIMING, "holdtime-total", "sum of holds, ns")            \
+	X(F64, holdtime_avg, TIMING, "holdtime-avg", "holdtime-total / acquisitions, ns") \
+	X(U64, waittime_min, TIMING, "waittime-min", "shortest contended wait, ns")     \
+	X(U64, waittime_p50, TIMING, "waittime-p50", "nearest-rank median wait, ns")    \
+	X(U64, waittime_p99, TIMING, "waittime-p99", "nearest-rank 99th percentile wait, ns") \
+	X(U64, waittime_max, TIMING, "waittime-max", "longest wait, ns")                \
+	X(U64, waittime_total, TIMING, "waittime-total", "sum of waits, ns")            \
+	X(F64, waittime_avg, TIMING, "waittime-avg", "waittime-total / contentions, ns")
+
+/* Multi-threaded replay (`replay --threads N [--scale K]`). */
+#define THREAD_METRICS(X)                                                               \
+	X(U64, threads, EXACT, "threads", "replay threads")                             \
+	X(U64, scale, EXACT, "scale", "interleaved copies of the trace replayed")       \
+	X(U64, streams, EXACT, "streams",                                               \
+	  "per-CPU event streams (times the scale), mapped onto threads round-robin")   \
+	X(U64, ops, EXACT, "operations", "alloc and free calls made on the model")      \
+	X(U64, dependency_waits, TIMING, "dependency waits",                            \
+	  "events that had to wait for an event of another stream on the same id "      \
+	  "(a free for its alloc, an alloc for the free of the id's previous area)")     \
+	X(F64, seconds, TIMING, "seconds", "wall-clock time from start to the last thread's end") \
+	X(F64, ops_per_sec, TIMING, "operations/s", "operations / seconds")
+
 #define METRIC_CTYPE_U64 uint64_t
 #define METRIC_CTYPE_F64 double
+
+struct lock_stat {
+#define X(type, name, kind, label, doc) METRIC_CTYPE_##type name;
+	LOCK_STAT_METRICS(X)
+#undef X
+};
+
+struct thread_stat {
+#define X(type, name, kind, label, doc) METRIC_CTYPE_##type name;
+	THREAD_METRICS(X)
+#undef X
+};
+
+/* The operations lock statistics are kept for, and their JSON names. */
+enum lock_op { LOCK_OP_ALLOC, LOCK_OP_FREE, LOCK_OPS };
+#define LOCK_OP_NAMES { "alloc", "free" }
 
 struct replay_summary {
 #define X(type, name, kind, label, doc) METRIC_CTYPE_##type name;
 	REPLAY_SUMMARY_METRICS(X)
 #undef X
+	/* With --lock-stat or --threads: the lock taken, and its statistics. */
+	bool has_lock_stat;
+	const char *lock_name;		/* the kernel lock modelled */
+	const char *lock_type;		/* vm_lock_type_name() of the lock taken */
+	uint64_t clock_overhead_ns;	/* lock_clock_overhead() */
+	struct lock_stat lock[LOCK_OPS];
+	/* With --threads only. */
+	bool has_threads;
+	struct thread_stat threads;
 };
 
 struct replay_sample {

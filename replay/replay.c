@@ -11,7 +11,9 @@
 #include "../allocator/vmmath.h"
 #include "frag.h"
 #include "histogram.h"
+#include "lockstat.h"
 #include "replay.h"
+#include "replay_prep.h"
 
 const struct window_preset window_presets[] = {
 	/* x86_64 4-level paging: VMALLOC_START .. VMALLOC_END + 1 */
@@ -76,8 +78,9 @@ struct replay {
 	struct id_state *ids;
 	struct end_heap heap;
 	struct histogram alloc_search, free_search;
-	uint64_t main_lo, main_hi;	/* the main window */
-	uint64_t trace_lo, trace_hi;	/* the trace's own main window */
+	struct replay_windows w;
+	struct replay_lock lock;	/* taken around model calls with --lock-stat */
+	struct lock_account acct[LOCK_OPS];
 	uint64_t live_bytes;		/* busy bytes inside the main window */
 	uint64_t seq;			/* events replayed */
 	size_t index;			/* of the current event in t->ev */
@@ -121,12 +124,12 @@ static void heap_pop(struct end_heap *h)
 
 static uint64_t clipped_end(const struct replay *r, const struct id_state *st)
 {
-	return vm_min(st->addr + st->size, r->main_hi);
+	return vm_min(st->addr + st->size, r->w.main_hi);
 }
 
 static bool in_main_window(const struct replay *r, uint64_t addr, uint64_t size)
 {
-	return addr < r->main_hi && addr + size > r->main_lo;
+	return addr < r->w.main_hi && addr + size > r->w.main_lo;
 }
 
 /* Span after the current event: highest live end in the window - lo. */
@@ -138,7 +141,7 @@ static uint64_t replay_span(struct replay *r)
 
 		if (st->live && in_main_window(r, st->addr, st->size) &&
 		    clipped_end(r, st) == top->end)
-			return top->end - r->main_lo;
+			return top->end - r->w.main_lo;
 		heap_pop(&r->heap);
 	}
 	return 0;
@@ -146,7 +149,7 @@ static uint64_t replay_span(struct replay *r)
 
 static uint64_t window_bytes(const struct replay *r, uint64_t addr, uint64_t size)
 {
-	return vm_min(addr + size, r->main_hi) - vm_max(addr, r->main_lo);
+	return vm_min(addr + size, r->w.main_hi) - vm_max(addr, r->w.main_lo);
 }
 
 static int area_busy(struct replay *r, uint32_t id, uint64_t addr, uint64_t size)
@@ -243,19 +246,6 @@ static int replay_live(struct replay *r, const struct vmt_event *ev)
 	return area_busy(r, ev->id, ev->va, ev->size);
 }
 
-/* The request window of an alloc, as the header comment of replay.h says. */
-static void request_window(const struct replay *r, const struct vmt_event *ev,
-			   uint64_t *vstart, uint64_t *vend)
-{
-	*vstart = r->main_lo;
-	*vend = r->main_hi;
-	if ((ev->flags & VMT_F_VSTART) && ev->vstart != r->trace_lo)
-		*vstart = ev->vstart;
-	if ((ev->flags & VMT_F_VEND) && ev->vend != r->trace_hi &&
-	    ev->vend != r->trace_hi - 1)
-		*vend = ev->vend;
-}
-
 static int write_event_row(struct replay *r, const struct vmt_event *ev,
 			   uint64_t size, uint64_t align, bool placed,
 			   uint64_t addr, uint64_t search)
@@ -275,35 +265,53 @@ static int write_event_row(struct replay *r, const struct vmt_event *ev,
 	return ferror(f) ? -EIO : 0;
 }
 
+/* One model call, under the lock and timed when --lock-stat asks for it. */
+static int model_alloc(struct replay *r, const struct alloc_call *c, uint64_t *addr,
+		       uint64_t *search)
+{
+	struct lock_account *acct = &r->acct[LOCK_OP_ALLOC];
+	uint64_t held = 0;
+	int ret;
+
+	if (r->o->lock_stat)
+		held = lock_account_enter(acct, &r->lock);
+	ret = r->o->model->alloc(r->m, c->size, c->align, c->vstart, c->vend, addr, search);
+	if (r->o->lock_stat)
+		lock_account_exit(acct, &r->lock, held, *search);
+	return ret;
+}
+
+static int model_free(struct replay *r, uint64_t addr, uint64_t *search)
+{
+	struct lock_account *acct = &r->acct[LOCK_OP_FREE];
+	uint64_t held = 0;
+	int ret;
+
+	if (r->o->lock_stat)
+		held = lock_account_enter(acct, &r->lock);
+	ret = r->o->model->free(r->m, addr, search);
+	if (r->o->lock_stat)
+		lock_account_exit(acct, &r->lock, held, *search);
+	return ret;
+}
+
 static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 {
-	uint64_t align = (ev->flags & VMT_F_ALIGN) ? ev->align : r->t->page_size;
-	uint64_t vstart, vend, addr = 0, search;
+	uint64_t addr = 0, search;
+	struct alloc_call call;
+	char why[256];
 	bool placed;
 	int ret;
 
 	r->s->allocs++;
 	if (ev->flags & VMT_F_FAILED)
 		r->s->kernel_failed_allocs++;
-	request_window(r, ev, &vstart, &vend);
-	if (!ev->size || ev->size % r->t->page_size)
-		return inconsistent(r, invalid_events, "alloc %s: size %" PRIu64
-				    " is not a positive multiple of the page size",
-				    id_name(r, ev->id), ev->size);
-	if (!vm_is_pow2(align))
-		return inconsistent(r, invalid_events,
-				    "alloc %s: align %" PRIu64 " is not a power of two",
-				    id_name(r, ev->id), align);
-	if (vstart >= vend)
-		return inconsistent(r, invalid_events,
-				    "alloc %s: vstart 0x%" PRIx64 " is not below vend 0x%" PRIx64,
-				    id_name(r, ev->id), vstart, vend);
+	if (alloc_call_prepare(r->t, &r->w, ev, &call, why, sizeof(why)))
+		return inconsistent(r, invalid_events, "alloc %s: %s", id_name(r, ev->id), why);
 	if (r->ids[ev->id].live)
 		return inconsistent(r, invalid_events, "alloc %s: id is already live",
 				    id_name(r, ev->id));
-	/* The kernel never aligns below a page; neither do the models. */
-	align = vm_max(align, r->t->page_size);
-	ret = r->o->model->alloc(r->m, ev->size, align, vstart, vend, &addr, &search);
+	ret = model_alloc(r, &call, &addr, &search);
 	if (ret && ret != -ENOMEM)
 		return event_error(r, ret, "alloc %s: model error: %s",
 				   id_name(r, ev->id), strerror(-ret));
@@ -311,7 +319,7 @@ static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 	if ((ret = histogram_add(&r->alloc_search, search)))
 		return ret;
 	if (r->o->events_csv &&
-	    (ret = write_event_row(r, ev, ev->size, align, placed, addr, search)))
+	    (ret = write_event_row(r, ev, call.size, call.align, placed, addr, search)))
 		return ret;
 	if (!placed) {
 		r->s->failed_allocs++;
@@ -319,7 +327,7 @@ static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 	}
 	if ((ev->flags & VMT_F_VA) && ev->va == addr)
 		r->s->kernel_va_matches++;
-	return area_busy(r, ev->id, addr, ev->size);
+	return area_busy(r, ev->id, addr, call.size);
 }
 
 static int replay_free(struct replay *r, const struct vmt_event *ev)
@@ -335,7 +343,7 @@ static int replay_free(struct replay *r, const struct vmt_event *ev)
 		return inconsistent(r, unknown_frees, "free %s: id is not live",
 				    id_name(r, ev->id));
 	}
-	ret = r->o->model->free(r->m, st->addr, &search);
+	ret = model_free(r, st->addr, &search);
 	if (ret)
 		return event_error(r, ret, "free %s: the model has no area at 0x%" PRIx64 ": %s",
 				   id_name(r, ev->id), st->addr, strerror(-ret));
@@ -355,7 +363,7 @@ static int write_sample(struct replay *r)
 	FILE *out = r->o->series_csv;
 	int ret;
 
-	ret = frag_measure(r->o->model, r->m, r->main_lo, r->main_hi, &f);
+	ret = frag_measure(r->o->model, r->m, r->w.main_lo, r->w.main_hi, &f);
 	if (ret)
 		return ret;
 	smp = (struct replay_sample){
@@ -366,12 +374,13 @@ static int write_sample(struct replay *r)
 		.holes = f.holes,
 		.hole_bytes = f.hole_bytes,
 		.largest_hole = f.largest_hole,
+		.small_hole_bytes = f.hole_bytes - f.largest_hole,
 		.ext_frag = frag_ext(&f),
 		.unusable_16k = frag_unusable_16k(&f),
 	};
 	const char *sep = "";
 #define METRIC_PRINT_U64(v) fprintf(out, "%s%" PRIu64, sep, v)
-#define METRIC_PRINT_F64(v) fprintf(out, "%s%.6f", sep, v)
+#define METRIC_PRINT_F64(v) fprintf(out, "%s%.9g", sep, v)
 #define X(type, name, kind, label, doc) METRIC_PRINT_##type(smp.name); sep = ",";
 	REPLAY_SERIES_COLUMNS(X)
 #undef X
@@ -379,56 +388,12 @@ static int write_sample(struct replay *r)
 	return ferror(out) ? -EIO : 0;
 }
 
-/* The smallest page-aligned space holding every window and snapshot area. */
-static void model_window(const struct replay *r, struct vm_window *w)
-{
-	uint64_t page = r->t->page_size, lo = r->main_lo, hi = r->main_hi;
-
-	for (size_t i = 0; i < r->t->nev; i++) {
-		const struct vmt_event *ev = &r->t->ev[i];
-		uint64_t vstart, vend;
-
-		if (ev->op == VMT_LIVE && ev->size && ev->va + ev->size > ev->va) {
-			lo = vm_min(lo, ev->va);
-			hi = vm_max(hi, ev->va + ev->size);
-		} else if (ev->op == VMT_ALLOC) {
-			request_window(r, ev, &vstart, &vend);
-			if (vstart < vend) {
-				lo = vm_min(lo, vstart);
-				hi = vm_max(hi, vend);
-			}
-		}
-	}
-	w->lo = lo & ~(page - 1);
-	/* Round hi up, but stay representable: the last page can't be used. */
-	if (!vm_align_up(hi, page, &w->hi))
-		w->hi = 0 - page;
-	w->page_size = page;
-}
-
 static void summarize(struct replay *r, struct frag *f, double seconds)
 {
 	struct replay_summary *s = r->s;
 
-	s->alloc_search_mean = histogram_mean(&r->alloc_search);
-	s->alloc_search_p50 = histogram_quantile(&r->alloc_search, 50);
-	s->alloc_search_p99 = histogram_quantile(&r->alloc_search, 99);
-	s->alloc_search_max = r->alloc_search.max;
-	s->alloc_search_total = r->alloc_search.total;
-	s->free_search_mean = histogram_mean(&r->free_search);
-	s->free_search_p50 = histogram_quantile(&r->free_search, 50);
-	s->free_search_p99 = histogram_quantile(&r->free_search, 99);
-	s->free_search_max = r->free_search.max;
-	s->free_search_total = r->free_search.total;
-	s->end_live_areas = f->live_areas;
-	s->end_live_bytes = f->live_bytes;
-	s->holes = f->holes;
-	s->hole_bytes = f->hole_bytes;
-	s->largest_hole = f->largest_hole;
-	s->ext_frag = frag_ext(f);
-	s->unusable_16k = frag_unusable_16k(f);
-	s->footprint = s->max_live_bytes ?
-		(double)s->max_span / (double)s->max_live_bytes : 0.0;
+	replay_summarize_searches(&r->alloc_search, &r->free_search, s);
+	replay_summarize_frag(f, s);
 	s->replay_seconds = seconds;
 	s->events_per_sec = seconds > 0 ? (double)s->events / seconds : 0.0;
 }
@@ -473,11 +438,10 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	r.trace_lo = t->has_range ? t->range_lo : window_presets[0].lo;
-	r.trace_hi = t->has_range ? t->range_hi : window_presets[0].hi;
-	r.main_lo = o->has_range ? o->range_lo : r.trace_lo;
-	r.main_hi = o->has_range ? o->range_hi : r.trace_hi;
-	model_window(&r, &win);
+	replay_windows_init(t, o, &r.w);
+	replay_model_window(t, &r.w, &win);
+	if (o->lock_stat && (ret = replay_lock_choose(o, &r.lock)))
+		goto out;
 	r.ids = calloc(t->ids.count ? t->ids.count : 1, sizeof(*r.ids));
 	if (!r.ids) {
 		ret = -ENOMEM;
@@ -516,10 +480,16 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	s->events = r.seq;
 	if (o->series_csv && r.seq % o->series_every && (ret = write_sample(&r)))
 		goto out;
-	ret = frag_measure(o->model, r.m, r.main_lo, r.main_hi, &f);
+	ret = frag_measure(o->model, r.m, r.w.main_lo, r.w.main_hi, &f);
 	if (ret)
 		goto out;
 	summarize(&r, &f, now_seconds() - t0);
+	if (o->layout_csv && (ret = replay_write_layout(o->model, r.m, o->layout_csv)))
+		goto out;
+	if (o->lock_stat && (ret = replay_lock_summary(o, r.acct, s)))
+		goto out;
+	if (o->holds_csv)
+		ret = replay_write_holds(r.acct, o->holds_csv);
 out:
 	if (ret == -ENOMEM)
 		vmt_err_set(err, "%s: out of memory during replay", o->trace_name);
@@ -528,6 +498,10 @@ out:
 	else if (ret)
 		vmt_err_set(err, "%s: replay failed: %s", o->trace_name, strerror(-ret));
 	o->model->destroy(r.m);
+	if (o->lock_stat)
+		replay_lock_destroy(&r.lock);
+	for (int op = 0; op < LOCK_OPS; op++)
+		lock_account_free(&r.acct[op]);
 	histogram_free(&r.alloc_search);
 	histogram_free(&r.free_search);
 	free(r.heap.e);

@@ -45,6 +45,13 @@ struct replay_opts {
 	FILE *events_csv;	/* per alloc/free rows, or NULL */
 	FILE *series_csv;	/* fragmentation samples, or NULL */
 	uint64_t series_every;	/* sample every N events (> 0 when series_csv) */
+	bool lock_stat;		/* take the lock around model calls and time them */
+	bool lock_override;	/* take lock_type instead of the model's own */
+	enum vm_lock_type lock_type;
+	unsigned threads;	/* replay_threads_run: threads (>= 1) */
+	unsigned scale;		/* replay_threads_run: interleaved copies (>= 1) */
+	FILE *layout_csv;	/* the final busy areas (addr,size), or NULL */
+	FILE *holds_csv;	/* with lock_stat: every hold time (op,ns), or NULL */
 };
 
 /*

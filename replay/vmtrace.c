@@ -13,6 +13,10 @@ static const struct command {
 	{ "replay", cmd_replay, "replay a trace through an allocator model and measure it" },
 	{ "convert", cmd_convert, "rewrite a trace in another format" },
 	{ "info", cmd_info, "describe a trace file; --verify checks its footer" },
+	{ "record", cmd_record, "record the kernel's vmalloc activity with eBPF (root)" },
+	{ "import", cmd_import, "import a tracefs text trace and a /proc/vmallocinfo snapshot" },
+	{ "models", cmd_models, "list the allocator models" },
+	{ "report", cmd_report, "write RESULTS.md from replay summaries" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The BPF side of `vmtrace record`, seen from user space: checks what the
+ * machine must offer, loads and attaches vmtrace.bpf.c to the vmalloc
+ * tracepoints, hands each ring-buffer record to a callback, and counts
+ * the records the kernel had to drop.
+ */
+#ifndef VMTRACE_RECORD_H
+#define VMTRACE_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "../replay/diag.h"
+#include "vmtrace_event.h"
+
+struct vmt_recorder;
+
+/* Called for every record, in ring-buffer order; non-zero stops the poll
+ * and is returned by it. */
+typedef int (*vmt_bpf_fn)(void *ctx, const struct vmt_bpf_event *ev);
+
+struct vmt_recorder_opts {
+	bool stacks;		/* a kernel stack per allocation */
+	vmt_bpf_fn on_event;
+	void *ctx;
+};
+
+/*
+ * Checks the prerequisites (root, kernel BTF, the vmalloc tracepoints,
+ * tracefs), then loads and attaches the programs.  Returns 0 with *@r set,
+ * or a negative errno with one sentence in @err: -EPERM, -ENOENT and
+ * -EOPNOTSUPP mean the machine lacks something (the sentence says what and
+ * how to get it); others are failures.
+ */
+int vmt_recorder_start(struct vmt_recorder **r, const struct vmt_recorder_opts *o,
+		       struct vmt_err *err);
+
+/* Did the kernel offer vmalloc:purge_vmap_area_lazy (purges are recorded)? */
+bool vmt_recorder_has_purge(const struct vmt_recorder *r);
+
+/*
+ * Delivers the records ready now, waiting up to @timeout_ms for the first.
+ * Returns the number delivered, 0 when interrupted by a signal, or the
+ * callback's non-zero value, or a negative errno with @err set.
+ */
+int vmt_recorder_poll(struct vmt_recorder *r, int timeout_ms, struct vmt_err *err);
+
+/*
+ * Detaches the programs, then delivers every record still in the ring
+ * buffer.  Returns as vmt_recorder_poll.
+ */
+int vmt_recorder_stop(struct vmt_recorder *r, struct vmt_err *err);
+
+/* Sets *@lost to the records dropped so far for a full ring buffer.
+ * Returns 0 or a negative errno with @err set. */
+int vmt_recorder_lost(const struct vmt_recorder *r, uint64_t *lost, struct vmt_err *err);
+
+/* Detaches (if still attached) and frees.  NULL is fine. */
+void vmt_recorder_destroy(struct vmt_recorder *r);
+
+#endif /* VMTRACE_RECORD_H */

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one record the BPF program (vmtrace.bpf.c) writes into the ring
+ * buffer and the recorder (record.c) reads: one vmalloc tracepoint hit.
+ * Shared by both sides, so it uses only the kernel's fixed-width types:
+ * include vmlinux.h (BPF) or <linux/types.h> (user space) first.
+ */
+#ifndef VMTRACE_EVENT_H
+#define VMTRACE_EVENT_H
+
+/* Kernel frames kept per allocation: deep enough to get past vmalloc's
+ * own frames (about 6) to the caller and its caller. */
+#define VMT_STACK_DEPTH 16
+#define VMT_COMM_LEN 16
+
+enum vmt_bpf_kind {
+	VMT_BPF_ALLOC = 1,	/* vmalloc:alloc_vmap_area */
+	VMT_BPF_FREE = 2,	/* vmalloc:free_vmap_area_noflush */
+	VMT_BPF_PURGE = 3,	/* vmalloc:purge_vmap_area_lazy */
+};
+
+struct vmt_bpf_event {
+	__u64 t_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	/*
+	 * The tracepoint's fields:
+	 *   alloc: a = addr, b = size, c = align, d = vstart, e = vend
+	 *   free:  a = va_start, b = nr_lazy, c = nr_lazy_max (pages)
+	 *   purge: a = start, b = end, c = npurged
+	 */
+	__u64 a, b, c, d, e;
+	__u32 kind;		/* enum vmt_bpf_kind */
+	__s32 failed;		/* alloc: the tracepoint's `failed` */
+	__u32 cpu;
+	__u32 pid;		/* the thread's id, as tracefs's common_pid */
+	char comm[VMT_COMM_LEN];
+	__s32 stack_bytes;	/* bytes of stack[] filled, or a negative errno;
+				   0 for frees, purges and with --no-stacks */
+	__u32 pad;
+	__u64 stack[VMT_STACK_DEPTH];	/* kernel return addresses, innermost first */
+};
+
+#endif /* VMTRACE_EVENT_H */

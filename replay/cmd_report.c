@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmtrace report: RESULTS.md from the JSON summaries of `vmtrace replay`.
+ *
+ * One section per trace (in the order first seen), a table with one row
+ * per metric and one column per model, the trace's figures, and the
+ * definitions of every metric, all expanded from replay/metrics.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "commands.h"
+#include "diag.h"
+#include "outfile.h"
+#include "summary.h"
+
+/* What a summary measured, by the options its replay ran with. */
+enum run_kind {
+	RUN_MAIN,	/* plain single-threaded replay */
+	RUN_LOCK,	/* --lock-stat */
+	RUN_THREADS,	/* --threads */
+};
+
+struct run {
+	const char *trace;	/* as replayed */
+	const char *model;
+	enum run_kind kind;
+	json_t *doc;
+	struct replay_summary s;
+};
+
+struct report {
+	struct run *runs;
+	size_t nruns;
+	const char *commit, *machine, *date, *plots, *command;
+	const char *scaling_csv;	/* --scaling-csv: thread runs for plots/threads.gp */
+};
+
+/* The figures `ninja results` draws for each trace: file suffix, caption. */
+static const struct figure {
+	const char *suffix;
+	const char *caption;
+} figures[] = {
+	{ "search", "search length of each allocation, in trace order" },
+	{ "frag", "fragmentation of the main window along the trace" },
+	{ "holds", "CDF of the lock hold time of each alloc (solid) and free (dashed)" },
+};
+
+/* "traces/foo.vmt.txt" -> "foo": the name plots and sections use. */
+static char *trace_stem(const char *path)
+{
+	static const char *const exts[] = { ".vmt.txt", ".vmt.zst", ".vmt", ".txt" };
+	const char *base = strrchr(path, '/');
+	char *stem = strdup(base ? base + 1 : path);
+	size_t len;
+
+	if (!stem)
+		return NULL;
+	len = strlen(stem);
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		size_t n = strlen(exts[i]);
+
+		if (len > n && !strcmp(stem + len - n, exts[i])) {
+			stem[len - n] = '\0';
+			break;
+		}
+	}
+	return stem;
+}
+
+static int load_run(const char *path, struct run *r, struct vmt_err *err)
+{
+	json_error_t jerr;
+	json_t *sum;
+
+	r->doc = json_load_file(path, 0, &jerr);
+	if (!r->doc) {
+		vmt_err_set(err, "%s:%d: %s", path, jerr.line, jerr.text);
+		return -EINVAL;
+	}
+	r->trace = json_string_value(json_object_get(r->doc, "trace"));
+	r->model = json_string_value(json_object_get(r->doc, "model"));
+	sum = json_object_get(r->doc, "summary");
+	if (!r->trace || !r->model || !sum || summary_from_json(sum, &r->s)) {
+		vmt_err_set(err, "%s: not a `vmtrace replay --json` summary of this version "
+			    "(missing trace, model or a summary metric)", path);
+		return -EINVAL;
+	}
+	r->kind = r->s.has_threads ? RUN_THREADS : r->s.has_lock_stat ? RUN_LOCK : RUN_MAIN;
+	return 0;
+}
+
+static void print_value_u64(FILE *f, uint64_t v) { fprintf(f, " %" PRIu64 " |", v); }
+static void print_value_f64(FILE *f, double v) { fprintf(f, " %.4g |", v); }
+#define print_value_U64 print_value_u64
+#define print_value_F64 print_value_f64
+
+static bool run_is(const struct run *r, const char *trace, enum run_kind kind)
+{
+	return r->kind == kind && !strcmp(r->trace, trace);
+}
+
+static void print_trace_table(FILE *f, const struct report *rep, const char *trace)
+{
+	fputs("| metric |", f);
+	for (size_t i = 0; i < rep->nruns; i++)
+		if (run_is(&rep->runs[i], trace, RUN_MAIN))
+			fprintf(f, " %s |", rep->runs[i].model);
+	fputs("\n|---|", f);
+	for (size_t i = 0; i < rep->nruns; i++)
+		if (run_is(&rep->runs[i], trace, RUN_MAIN))
+			fputs("---:|", f);
+	fputc('\n', f);
+#define X(type, name, kind, label, doc)                                      \
+	fprintf(f, "| %s%s |", label, #kind[0] == 'T' ? " (timing)" : "");    \
+	for (size_t i = 0; i < rep->nruns; i++)                              \
+		if (run_is(&rep->runs[i], trace, RUN_MAIN))                  \
+			print_value_##type(f, rep->runs[i].s.name);          \
+	fputc('\n', f);
+	REPLAY_SUMMARY_METRICS(X)
+#undef X
+}
+
+static const char *const lock_op_names[LOCK_OPS] = LOCK_OP_NAMES;
+
+/*
+ * When one hole holds nearly all hole bytes, the fragmentation indices are
+ * near 0 whatever happens below it: say so, with the figures, so that a
+ * reader looks at the hole count and the other holes' bytes instead.
+ */
+static void print_hole_note(FILE *f, const struct report *rep, const char *trace)
+{
+	for (size_t i = 0; i < rep->nruns; i++) {
+		const struct replay_summary *s = &rep->runs[i].s;
+
+		if (!run_is(&rep->runs[i], trace, RUN_MAIN) || !s->hole_bytes ||
+		    (double)s->largest_hole / (double)s->hole_bytes < 0.99)
+			continue;
+		fprintf(f, "One hole holds %.4f%% of the hole bytes at the end (%s: %" PRIu64
+			" of %" PRIu64 "), so external fragmentation and the unusable index are "
+			"near 0 by construction: an area near the top of the window (on x86_64, "
+			"the first per-CPU chunk, which pcpu_get_vm_areas() places top-down) "
+			"stretches the span over the whole window.  The hole count and the hole "
+			"bytes but the largest are the informative figures here.\n\n",
+			100.0 * (double)s->largest_hole / (double)s->hole_bytes,
+			rep->runs[i].model, s->largest_hole, s->hole_bytes);
+		return;
+	}
+}
+
+/* One row per model and operation, one column per lock_stat metric. */
+static void print_lock_table(FILE *f, const struct report *rep, const char *trace)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < rep->nruns && !any; i++)
+		any = run_is(&rep->runs[i], trace, RUN_LOCK);
+	if (!any)
+		return;
+	fputs("Lock hold times (`replay --lock-stat`, one thread, nanoseconds):\n\n"
+	      "| model | lock | op |", f);
+#define X(type, name, kind, label, doc) fprintf(f, " %s |", label);
+	LOCK_STAT_METRICS(X)
+#undef X
+	fputs("\n|---|---|---|", f);
+#define X(type, name, kind, label, doc) fputs("---:|", f);
+	LOCK_STAT_METRICS(X)
+#undef X
+	fputc('\n', f);
+	for (size_t i = 0; i < rep->nruns; i++) {
+		const struct run *r = &rep->runs[i];
+
+		if (!run_is(r, trace, RUN_LOCK))
+			continue;
+		for (int op = 0; op < LOCK_OPS; op++) {
+			fprintf(f, "| %s | %s (%s) | %s |", r->model, r->s.lock_name,
+				r->s.lock_type, lock_op_names[op]);
+#define X(type, name, kind, label, doc) print_value_##type(f, r->s.lock[op].name);
+			LOCK_STAT_METRICS(X)
+#undef X
+			fputc('\n', f);
+		}
+	}
+	fputc('\n', f);
+}
+
+static void print_trace_meta(FILE *f, const json_t *meta)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_object_size(meta))
+		return;
+	fputs("| trace metadata | |\n|---|---|\n", f);
+	json_object_foreach((json_t *)meta, key, v)
+		fprintf(f, "| %s | %s |\n", key, json_string_value(v) ? json_string_value(v) : "");
+	fputc('\n', f);
+}
+
+static int print_trace(FILE *f, const struct report *rep, size_t first)
+{
+	const struct run *r = &rep->runs[first];
+	char *stem = trace_stem(r->trace), *png;
+	struct stat st;
+
+	if (!stem)
+		return -ENOMEM;
+	fprintf(f, "## %s\n\n`%s`, main window [%s, %s)\n\n", stem, r->trace,
+		json_string_value(json_object_get(r->doc, "window_lo")),
+		json_string_value(json_object_get(r->doc, "window_hi")));
+	print_trace_meta(f, json_object_get(r->doc, "meta"));
+	print_trace_table(f, rep, r->trace);
+	fputc('\n', f);
+	print_hole_note(f, rep, r->trace);
+	print_lock_table(f, rep, r->trace);
+	for (size_t i = 0; rep->plots && i < sizeof(figures) / sizeof(figures[0]); i++) {
+		if (asprintf(&png, "%s/%s-%s.png", rep->plots, stem, figures[i].suffix) < 0) {
+			free(stem);
+			return -ENOMEM;
+		}
+		if (!stat(png, &st))
+			fprintf(f, "![%s: %s](plots/%s-%s.png)\n\n", stem, figures[i].caption,
+				stem, figures[i].suffix);
+		free(png);
+	}
+	free(stem);
+	return 0;
+}
+
+/* The thread-scaling runs: a table, and its CSV for plots/threads.gp. */
+static void print_scaling(FILE *f, const struct report *rep, FILE *csv)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < rep->nruns && !any; i++)
+		any = rep->runs[i].kind == RUN_THREADS;
+	if (!any)
+		return;
+	fputs("## Thread scaling\n\n"
+	      "`vmtrace replay --threads N --scale K`: the per-CPU streams of K interleaved "
+	      "copies of the trace on N threads, each taking the model's lock around every "
+	      "call. Contentions and waits add up the alloc and free locks.\n\n"
+	      "| trace | model | lock | threads | scale | operations/s | contentions | "
+	      "waittime-total (ns) | holdtime-avg alloc (ns) | dependency waits |\n"
+	      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n", f);
+	if (csv)
+		fputs("trace,model,threads,scale,ops_per_sec,contentions,waittime_total\n", csv);
+	for (size_t i = 0; i < rep->nruns; i++) {
+		const struct run *r = &rep->runs[i];
+		const struct replay_summary *s = &r->s;
+		uint64_t contentions, wait;
+		char *stem;
+
+		if (r->kind != RUN_THREADS)
+			continue;
+		contentions = s->lock[LOCK_OP_ALLOC].contentions + s->lock[LOCK_OP_FREE].contentions;
+		wait = s->lock[LOCK_OP_ALLOC].waittime_total + s->lock[LOCK_OP_FREE].waittime_total;
+		stem = trace_stem(r->trace);
+		fprintf(f, "| %s | %s | %s (%s) | %" PRIu64 " | %" PRIu64 " | %.4g | %" PRIu64
+			" | %" PRIu64 " | %.4g | %" PRIu64 " |\n", stem ? stem : r->trace, r->model,
+			s->lock_name, s->lock_type, s->threads.threads, s->threads.scale,
+			s->threads.ops_per_sec, contentions, wait,
+			s->lock[LOCK_OP_ALLOC].holdtime_avg, s->threads.dependency_waits);
+		if (csv)
+			fprintf(csv, "%s,%s,%" PRIu64 ",%" PRIu64 ",%.6g,%" PRIu64 ",%" PRIu64 "\n",
+				stem ? stem : r->trace, r->model, s->threads.threads,
+				s->threads.scale, s->threads.ops_per_sec, contentions, wait);
+		free(stem);
+	}
+	fputc('\n', f);
+	/* Drawn from the --scaling-csv this run writes, so it can't exist yet. */
+	if (rep->plots)
+		fputs("![throughput and total lock wait against thread count](plots/threads.png)\n\n", f);
+}
+
+static void print_definitions(FILE *f)
+{
+	fputs("## Metric definitions\n\n"
+	      "Generated from `replay/metrics.h`, where each metric is defined once. "
+	      "Exact metrics are a pure function of the trace, the model and the window: "
+	      "identical on every run and machine. Timing metrics depend on the machine.\n\n"
+	      "| metric | JSON key | kind | definition |\n|---|---|---|---|\n", f);
+#define X(type, name, kind, label, doc) \
+	fprintf(f, "| %s | `%s` | %s | %s |\n", label, #name, #kind[0] == 'E' ? "exact" : "timing", doc);
+	REPLAY_SUMMARY_METRICS(X)
+	fputs("\nLock statistics (`lock_stat.alloc`, `lock_stat.free` in the JSON), per "
+	      "operation. A hold is the model call made while holding the lock; a wait runs "
+	      "from the first failed try until the lock is held.\n\n"
+	      "| metric | JSON key | kind | definition |\n|---|---|---|---|\n", f);
+	LOCK_STAT_METRICS(X)
+	fputs("\nThreaded replay (`threads` in the JSON):\n\n"
+	      "| metric | JSON key | kind | definition |\n|---|---|---|---|\n", f);
+	THREAD_METRICS(X)
+#undef X
+	fputc('\n', f);
+}
+
+static int write_report(FILE *f, const struct report *rep, FILE *csv)
+{
+	int ret;
+
+	fputs("# vmtrace results\n\n", f);
+	fprintf(f, "Generated by `%s` from commit `%s` on %s.\n\n",
+		rep->command, rep->commit, rep->date);
+	fprintf(f, "Machine: %s.\n\n", rep->machine);
+	fputs("Every figure below comes from replaying the shipped traces in `traces/` through "
+	      "each allocator model (`vmtrace models` lists them). Search lengths, addresses, "
+	      "failures and fragmentation are exact; timings are this machine's and noisy.\n\n", f);
+	for (size_t i = 0; i < rep->nruns; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(rep->runs[j].trace, rep->runs[i].trace);
+		if (!seen && (ret = print_trace(f, rep, i)))
+			return ret;
+	}
+	print_scaling(f, rep, csv);
+	print_definitions(f);
+	return ferror(f) || (csv && ferror(csv)) ? -EIO : 0;
+}
+
+static void report_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vmtrace report [-o OUT.md] [--commit C] [--machine M] [--date D]\n"
+		"                      [--plots DIR] [--command CMD] [--scaling-csv F]\n"
+		"                      SUMMARY.json...\n"
+		"  Writes a Markdown report from `vmtrace replay --json` summaries.\n"
+		"  --plots DIR  link plots/<trace>-{search,frag,holds}.png and threads.png\n"
+		"               where they exist in DIR (RESULTS.md sits beside plots/)\n"
+		"  --scaling-csv F  also write the thread-scaling runs as CSV\n");
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "commit", required_argument, NULL, 'c' },
+		{ "machine", required_argument, NULL, 'm' },
+		{ "date", required_argument, NULL, 'd' },
+		{ "plots", required_argument, NULL, 'p' },
+		{ "command", required_argument, NULL, 'C' },
+		{ "scaling-csv", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report rep = { .commit = "unknown", .machine = "unknown", .date = "unknown",
+			      .command = "vmtrace report" };
+	const char *out_path = "RESULTS.md";
+	struct vmt_err err = { { 0 } };
+	struct outfile out = { 0 }, csv = { 0 };
+	int c, ret = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out_path = optarg; break;
+		case 'c': rep.commit = optarg; break;
+		case 'm': rep.machine = optarg; break;
+		case 'd': rep.date = optarg; break;
+		case 'p': rep.plots = optarg; break;
+		case 'C': rep.command = optarg; break;
+		case 's': rep.scaling_csv = optarg; break;
+		case 'h': report_usage(stdout); return 0;
+		default: report_usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		report_usage(stderr);
+		return EXIT_USAGE;
+	}
+	rep.runs = calloc(argc - optind, sizeof(*rep.runs));
+	if (!rep.runs) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		ret = load_run(argv[i], &rep.runs[rep.nruns], &err);
+		if (ret)
+			goto out;
+		rep.nruns++;
+	}
+	ret = outfile_open(&out, out_path);
+	if (ret) {
+		vmt_err_set(&err, "%s: cannot create: %s", out_path, strerror(-ret));
+		goto out;
+	}
+	if (rep.scaling_csv && (ret = outfile_open(&csv, rep.scaling_csv))) {
+		vmt_err_set(&err, "%s: cannot create: %s", rep.scaling_csv, strerror(-ret));
+		goto out;
+	}
+	ret = write_report(out.f, &rep, csv.f);
+	if (!ret && csv.f && (ret = outfile_commit(&csv)))
+		vmt_err_set(&err, "%s: cannot write: %s", rep.scaling_csv, strerror(-ret));
+	if (!ret && (ret = outfile_commit(&out)))
+		vmt_err_set(&err, "%s: cannot write: %s", out_path, strerror(-ret));
+out:
+	outfile_abort(&out);
+	outfile_abort(&csv);
+	for (size_t i = 0; i < rep.nruns; i++)
+		json_decref(rep.runs[i].doc);
+	free(rep.runs);
+	if (ret) {
+		fprintf(stderr, "vmtrace report: %s\n", err.msg[0] ? err.msg : strerror(-ret));
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the single- and multi-threaded replays share: the window rules
+ * (replay.h explains them), turning an alloc event into a model call, and
+ * choosing the lock.  Internal to replay/.
+ */
+#ifndef VMTRACE_REPLAY_PREP_H
+#define VMTRACE_REPLAY_PREP_H
+
+#include "frag.h"
+#include "histogram.h"
+#include "lock.h"
+#include "lockstat.h"
+#include "replay.h"
+
+struct replay_windows {
+	uint64_t main_lo, main_hi;	/* the main window of this replay */
+	uint64_t trace_lo, trace_hi;	/* the trace's own main window */
+};
+
+void replay_windows_init(const struct vmt_trace *t, const struct replay_opts *o,
+			 struct replay_windows *w);
+
+/* The smallest page-aligned space holding every window and snapshot area. */
+void replay_model_window(const struct vmt_trace *t, const struct replay_windows *w,
+			 struct vm_window *out);
+
+/* The arguments of one model alloc call. */
+struct alloc_call {
+	uint64_t size, align, vstart, vend;
+};
+
+/*
+ * Turns alloc event @ev into a model call.  Returns 0, or -EINVAL with the
+ * reason in @why when the event is invalid (size 0 or not a page multiple,
+ * align not a power of two, vstart >= vend): it is then not replayed.
+ */
+int alloc_call_prepare(const struct vmt_trace *t, const struct replay_windows *w,
+		       const struct vmt_event *ev, struct alloc_call *call,
+		       char *why, size_t why_len);
+
+/* Initializes the lock the replay takes: --lock, else the model's own. */
+int replay_lock_choose(const struct replay_opts *o, struct replay_lock *l);
+
+/* Writes the model's busy areas as CSV rows `addr,size` under a header.
+ * Returns 0, -EIO, or the walk's error. */
+int replay_write_layout(const struct vm_allocator_ops *ops, struct vm_model *m, FILE *f);
+
+/* Writes every hold time of @acct as CSV rows `op,ns` under a header.
+ * 0 or -EIO. */
+int replay_write_holds(struct lock_account acct[LOCK_OPS], FILE *f);
+
+/* Fills the lock part of @s from the per-operation accounts. 0 or -ENOMEM. */
+int replay_lock_summary(const struct replay_opts *o, struct lock_account acct[LOCK_OPS],
+			struct replay_summary *s);
+
+/* The search-length metrics of @s from the two distributions. */
+void replay_summarize_searches(const struct histogram *alloc_search,
+			       const struct histogram *free_search,
+			       struct replay_summary *s);
+
+/* The end-of-trace fragmentation metrics of @s, and the footprint from
+ * s->max_span and s->max_live_bytes. */
+void replay_summarize_frag(const struct frag *f, struct replay_summary *s);
+
+#endif /* VMTRACE_REPLAY_PREP_H */

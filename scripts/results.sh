@@ -1,0 +1,68 @@
+#!/bin/sh
+# `ninja results`: replay every shipped trace through every model, render
+# plots/*.png and write RESULTS.md.  Work happens in build/results/; the
+# plots and RESULTS.md are replaced only when every step has succeeded, so a
+# failure never leaves a partial report behind.
+set -eu
+cd "$(dirname "$0")/.."
+vmtrace=build/vmtrace
+work=build/results
+rm -rf "$work"
+mkdir -p "$work/plots"
+
+traces=$(ls traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst 2>/dev/null || true)
+[ -n "$traces" ] || { echo "results.sh: no traces in traces/" >&2; exit 1; }
+models=$("$vmtrace" models | cut -f1 | tr '\n' ' ')
+
+stem_of() {
+	s=$(basename "$1"); s=${s%.zst}; s=${s%.txt}; echo "${s%.vmt}"
+}
+
+for trace in $traces; do
+	stem=$(stem_of "$trace")
+	events= series= holds=
+	for model in $models; do
+		out="$work/$stem.$model"
+		echo "results.sh: $trace through $model"
+		"$vmtrace" replay -a "$model" --json "$out.json" --events "$out.events.csv" \
+			--series "$out.series.csv" --every 100 "$trace" > /dev/null
+		"$vmtrace" replay -a "$model" --lock-stat --json "$out.lock.json" \
+			--holds "$out.holds.csv" "$trace" > /dev/null
+		events="$events $out.events.csv"
+		series="$series $out.series.csv"
+		holds="$holds $out.holds.csv"
+	done
+	for fig in search:events frag:series holds:holds; do
+		eval files=\"\$${fig#*:}\"
+		gnuplot -e "files='$files'; titles='$models'; name='$stem'; out='$work/plots/$stem-${fig%:*}.png'" \
+			"plots/${fig%:*}.gp"
+	done
+done
+
+# Thread scaling on the trace with the most events: the same work (8
+# interleaved copies) on 1, 2, 4 and 8 threads, past the machine's cores.
+largest=$(wc -l $traces | grep -v ' total$' | sort -n | tail -n 1 | awk '{ print $2 }')
+[ -n "$largest" ] || largest=$(echo "$traces" | head -n 1)
+for model in $models; do
+	for threads in 1 2 4 8; do
+		echo "results.sh: $largest through $model on $threads threads"
+		"$vmtrace" replay -a "$model" --threads "$threads" --scale 8 \
+			--json "$work/$(stem_of "$largest").$model.threads$threads.json" "$largest" > /dev/null
+	done
+done
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+	commit="$commit (with uncommitted changes)"
+fi
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+machine="$(uname -sr), $(nproc) x ${cpu:-unknown CPU}, $(free -g | awk '/^Mem:/ { print $2 }') GiB"
+"$vmtrace" report -o "$work/RESULTS.md" --commit "$commit" --machine "$machine" \
+	--date "$(date -u +%Y-%m-%d)" --command "scripts/setup.sh && ninja results" \
+	--plots "$work/plots" --scaling-csv "$work/scaling.csv" "$work"/*.json
+gnuplot -e "csv='$work/scaling.csv'; models='$models'; out='$work/plots/threads.png'" plots/threads.gp
+
+# Everything succeeded: move the plots and the report into place.
+mv "$work"/plots/*.png plots/
+mv "$work/RESULTS.md" RESULTS.md
+echo "results.sh: wrote RESULTS.md and plots/*.png"

@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# End-to-end test of `vmtrace record` on the running kernel: records while
+# a known workload runs and checks the trace against what the workload
+# must have caused.  Needs root, kernel BTF and BPF; where the machine
+# lacks one it prints "SKIPPED: <reason>" and exits 77.
+#
+#   1. `record -- workload`: 200 processes alive at once (each fork past
+#      the per-CPU cache of 2 stacks per CPU vmallocs a kernel stack), then
+#      BPF array maps of 64 KiB created and closed for a second (each
+#      create is exactly one vmalloc in bpf_map_area_alloc).
+#   2. `record --duration 60` stopped by SIGTERM after 2 s: must end
+#      cleanly with a complete trace.
+# Both run with kernel.kptr_restrict=2, which hides every kernel address:
+# the snapshot must still have real ones, and 2 must be back afterwards.
+set -u
+cd "$(dirname "$0")/.."
+
+skip() {
+	echo "SKIPPED: $*"
+	exit 77
+}
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || skip "not root (vmtrace record loads BPF programs)"
+[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
+[ "$(uname -m)" = x86_64 ] || skip "the workload's bpf(2) call is x86-64 only"
+command -v python3 >/dev/null || skip "python3 (the workload) is not installed"
+
+vmtrace=build/vmtrace
+workload=tests/vmalloc_workload.py
+tmp=$(mktemp -d)
+kptr_old=$(cat /proc/sys/kernel/kptr_restrict)
+trap 'echo "$kptr_old" > /proc/sys/kernel/kptr_restrict; rm -rf "$tmp"' EXIT
+echo 2 > /proc/sys/kernel/kptr_restrict
+
+# Counts the lines of $1 matching the extended regex $2.
+count() {
+	grep -cE "$2" "$1"
+}
+
+# Checks what every trace recorded here must satisfy.
+check_trace() {
+	trace=$1
+	[ -s "$trace" ] || fail "$trace is missing or empty"
+	[ "$(cat /proc/sys/kernel/kptr_restrict)" = 2 ] || fail "kernel.kptr_restrict not restored to 2"
+	ls "$tmp" | grep -q '\.tmp\.' && fail "a temporary output file was left behind"
+	grep -qx 'meta lost_events 0' "$trace" || fail "events were lost: $(grep lost_events "$trace")"
+	# The snapshot: live lines with real kernel addresses, not zeroed ones.
+	[ "$(count "$trace" '^live ')" -gt 0 ] || fail "no live lines (empty snapshot)"
+	[ "$(count "$trace" '^live [^ ]+ 0x0+ ')" -eq 0 ] || fail "live lines at address 0: kernel pointers were hidden"
+	"$vmtrace" replay --check "$trace" > "$tmp/replay.out" 2>&1 ||
+		fail "replay --check failed: $(cat "$tmp/replay.out")"
+	grep -qE '^ +unknown frees +0$' "$tmp/replay.out" ||
+		fail "frees without a matching area: $(grep 'unknown frees' "$tmp/replay.out")"
+}
+
+# 1. A command's workload.
+"$vmtrace" record -o "$tmp/work.txt" -- sh -c \
+	"python3 $workload forks 200 && python3 $workload maps 1" > "$tmp/workload.out" 2> "$tmp/record.err"
+rc=$?
+if [ "$rc" -eq 2 ]; then
+	skip "$(cat "$tmp/record.err")"
+fi
+[ "$rc" -eq 0 ] || fail "record exited $rc: $(cat "$tmp/record.err")"
+check_trace "$tmp/work.txt"
+maps=$(sed -n 's/^maps \([0-9]*\) in .*/\1/p' "$tmp/workload.out")
+[ -n "$maps" ] && [ "$maps" -gt 0 ] || fail "the map workload did not run: $(cat "$tmp/workload.out")"
+
+# 200 children alive together need 200 stacks, allocated by the forking
+# python3.  A fork takes a stack from the per-CPU cache (2 per CPU) when
+# it can, and every task that exits meanwhile anywhere on the machine
+# refills that cache: on a quiet machine >= 200 - 2 * CPUs are new vmalloc
+# areas (196 here); on a busy shared one about 170 were seen.  Half is
+# the bound that still fails when classification or capture breaks.
+kstacks=$(count "$tmp/work.txt" '^alloc .* comm=python3 kind=kstack caller=copy_process$')
+[ "$kstacks" -ge 100 ] && [ "$kstacks" -le 200 ] ||
+	fail "$kstacks kernel-stack allocs for 200 concurrent forks, expected 100..200"
+# One vmalloc per map created, made by the workload itself.
+bpf_maps=$(count "$tmp/work.txt" '^alloc .* comm=python3 kind=bpf caller=__bpf_map_area_alloc$')
+[ "$bpf_maps" -eq "$maps" ] || fail "$bpf_maps BPF map allocs for $maps maps created"
+# Maps are freed from a workqueue, stacks when a task is reaped: frees of
+# traced allocs must be there (some may land after the recording ends).
+traced_frees=$(count "$tmp/work.txt" '^free a[0-9]+ ')
+[ "$traced_frees" -gt 0 ] || fail "no free of a recorded alloc"
+echo "workload: $kstacks stack allocs, $bpf_maps map allocs, $traced_frees traced frees," \
+	"$(count "$tmp/work.txt" '^live ') live areas, 0 lost"
+
+# 2. Stopped by SIGTERM: a clean end and a complete trace.
+"$vmtrace" record -o "$tmp/term.txt" --duration 60 2> "$tmp/term.err" &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 0 ] || fail "record stopped by SIGTERM exited $rc: $(cat "$tmp/term.err")"
+check_trace "$tmp/term.txt"
+end_t=$(sed -n 's/^meta end_t //p' "$tmp/term.txt")
+[ "$end_t" -lt 60000000000 ] || fail "SIGTERM did not stop the 60 s recording (end_t $end_t ns)"
+echo "SIGTERM: stopped after $end_t ns, trace complete"
+
+# 3. Not root: one sentence, exit 2, no output file.
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$vmtrace" record -o "$tmp/nobody.txt" --duration 1 2> "$tmp/nobody.err"
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "record as nobody exited $rc, expected 2"
+	grep -q 'root is needed' "$tmp/nobody.err" || fail "as nobody: $(cat "$tmp/nobody.err")"
+	[ ! -e "$tmp/nobody.txt" ] || fail "record as nobody wrote a trace"
+fi
+echo "PASS"
