@@ -53,6 +53,7 @@ static const struct {
 	uint8_t flags;
 	uint8_t always;
 } op_rules[] = {
+	[0] = { 0, 0 },		/* unknown ops, reported as such */
 	[VMT_LIVE] = { 0, C_SIZE | C_VA },
 	[VMT_ALLOC] = { VMT_F_FAILED | VMT_F_ALIGN | VMT_F_VSTART | VMT_F_VEND | VMT_F_VA |
 			VMT_F_T | VMT_F_CPU | VMT_F_PID, C_SIZE },
@@ -96,41 +97,75 @@ static bool attrs_fit_text(const char *s, size_t len, enum vmt_op op)
 	}
 }
 
-/* Why @ev breaks the format's rules, or NULL when it follows them. */
+/* The rules an event can break, in the order they are reported. */
+enum breach {
+	B_OP = 1 << 0, B_FLAGS = 1 << 1, B_ID = 1 << 2, B_PURGE_ID = 1 << 3,
+	B_ATTRS = 1 << 4, B_STRAY = 1 << 5, B_LIVE = 1 << 6,
+};
+
+/* Checks the attributes of an @op event against the text's rules, once
+ * per string and op.  Precondition: ev->attrs is in range. */
+static bool attrs_checked_ok(const struct vmt_event *ev, struct event_limits *lim)
+{
+	if (!ev->attrs || (lim->attrs_ok[ev->attrs] & (1u << ev->op)))
+		return true;
+	if (!attrs_fit_text(strtab_get(lim->strs, ev->attrs),
+			    strtab_len(lim->strs, ev->attrs), ev->op))
+		return false;
+	lim->attrs_ok[ev->attrs] |= 1u << ev->op;
+	return true;
+}
+
+static const char *__attribute__((noinline))
+explain(unsigned breach, const struct vmt_event *ev, struct event_limits *lim)
+{
+	if (breach & B_OP)
+		return "unknown op";
+	if (breach & B_FLAGS)
+		return "a flag this op does not have";
+	if (breach & (B_ID | B_PURGE_ID))
+		return breach & B_PURGE_ID ? "a purge with an id" : "id index out of range";
+	if (breach & B_ATTRS)
+		return "attrs index out of range";
+	if (!attrs_checked_ok(ev, lim))
+		return "attrs a text line could not carry";
+	if (breach & B_STRAY)
+		return "a field its op and flags do not carry is not 0";
+	return breach & B_LIVE ? "live event after the first alloc/free/purge" : NULL;
+}
+
+/*
+ * Why @ev breaks the format's rules, or NULL when it follows them.  Every
+ * rule is evaluated without branching on the event, one test decides: a
+ * trace mixes ops at random, and branches per rule would mispredict.
+ */
 static inline const char *event_problem(const struct vmt_event *ev,
 					struct event_limits *lim)
 {
-	unsigned f = ev->flags, c;
+	unsigned op = ev->op, f = ev->flags, breach, c;
+	bool known = op - VMT_LIVE <= (unsigned)(VMT_PURGE - VMT_LIVE);
+	bool purge = op == VMT_PURGE;
 	uint64_t stray;
 
-	if (ev->op < VMT_LIVE || ev->op > VMT_PURGE)
-		return "unknown op";
-	if (f & ~op_rules[ev->op].flags)
-		return "a flag this op does not have";
-	if (ev->op == VMT_PURGE ? ev->id != 0 : ev->id == 0 || ev->id >= lim->nids)
-		return ev->op == VMT_PURGE ? "a purge with an id" : "id index out of range";
-	if (ev->attrs >= lim->strs->count)
-		return "attrs index out of range";
-	if (ev->attrs && !(lim->attrs_ok[ev->attrs] & (1u << ev->op))) {
-		if (!attrs_fit_text(strtab_get(lim->strs, ev->attrs),
-				    strtab_len(lim->strs, ev->attrs), ev->op))
-			return "attrs a text line could not carry";
-		lim->attrs_ok[ev->attrs] |= 1u << ev->op;
-	}
-	c = op_rules[ev->op].always;
+	c = op_rules[known ? op : 0].always;
 	c |= (f & VMT_F_ALIGN ? C_ALIGN : 0) | (f & VMT_F_VSTART ? C_VSTART : 0) |
 	     (f & VMT_F_VEND ? C_VEND : 0) | (f & VMT_F_VA ? C_VA : 0) |
 	     (f & VMT_F_T ? C_T : 0) | (f & VMT_F_CPU ? C_CPU : 0) |
-	     (f & VMT_F_PID ? (ev->op == VMT_PURGE ? C_SIZE : C_PID) : 0);
+	     (f & VMT_F_PID ? (purge ? C_SIZE : C_PID) : 0);
 	stray = (c & C_CPU ? 0 : ev->cpu) | (c & C_PID ? 0 : ev->pid) |
 		(c & C_SIZE ? 0 : ev->size) | (c & C_ALIGN ? 0 : ev->align) |
 		(c & C_VSTART ? 0 : ev->vstart) | (c & C_VEND ? 0 : ev->vend) |
 		(c & C_VA ? 0 : ev->va) | (c & C_T ? 0 : ev->t);
-	if (stray)
-		return "a field its op and flags do not carry is not 0";
-	if (ev->op == VMT_LIVE && lim->seen_event)
-		return "live event after the first alloc/free/purge";
-	lim->seen_event |= ev->op != VMT_LIVE;
+	breach = (!known ? B_OP : 0) |
+		 ((f & ~op_rules[known ? op : 0].flags) ? B_FLAGS : 0) |
+		 (purge && ev->id ? B_PURGE_ID : 0) |
+		 (!purge && ev->id - 1u >= lim->nids - 1u ? B_ID : 0) |
+		 (ev->attrs >= lim->strs->count ? B_ATTRS : 0) |
+		 (stray ? B_STRAY : 0) |
+		 (op == VMT_LIVE && lim->seen_event ? B_LIVE : 0);
+	if (__builtin_expect(breach || !attrs_checked_ok(ev, lim), 0))
+		return explain(breach, ev, lim);
+	lim->seen_event |= op != VMT_LIVE;
 	return NULL;
 }
 
