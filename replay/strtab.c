@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Interning with an open-addressing hash of 8-byte slots: a slot keeps the
- * top half of the string's XXH3 hash beside its index, so a probe reads one
- * cache line and compares string bytes only when the tags match.  The
- * table stays at most half full.
+ * Interning with an open-addressing hash: a slot keeps the top half of the
+ * string's XXH3 hash beside its index and its bytes, so a probe reads one
+ * slot and compares string bytes only when the tags match.  The table
+ * stays at most half full.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -92,13 +92,14 @@ int strtab_reserve(struct strtab *s, uint32_t n)
 	return 0;
 }
 
-static void slot_insert(uint64_t *slots, size_t mask, uint64_t hash, uint32_t idx)
+static void slot_insert(struct strtab_slot *slots, size_t mask, uint64_t hash,
+			const char *str, uint32_t idx)
 {
 	size_t pos = hash & mask;
 
-	while (slots[pos])
+	while (slots[pos].idx1)
 		pos = (pos + 1) & mask;
-	slots[pos] = (hash & 0xffffffff00000000u) | ((uint64_t)idx + 1);
+	slots[pos] = (struct strtab_slot){ hash >> 32, idx + 1, str };
 }
 
 /* Sizes the hash for @want strings (at most half full) and indexes every
@@ -106,7 +107,7 @@ static void slot_insert(uint64_t *slots, size_t mask, uint64_t hash, uint32_t id
 static int strtab_index(struct strtab *s, size_t want)
 {
 	size_t nslots = s->slots ? s->slot_mask + 1 : 0;
-	uint64_t *slots;
+	struct strtab_slot *slots;
 	uint32_t from = s->nhashed;
 
 	if (want * 2 > nslots) {
@@ -122,14 +123,16 @@ static int strtab_index(struct strtab *s, size_t want)
 	}
 	for (uint32_t i = from; i < s->count; i++)
 		slot_insert(s->slots, s->slot_mask,
-			    XXH3_64bits(s->by_index[i], s->len_by_index[i]), i);
+			    XXH3_64bits(s->by_index[i], s->len_by_index[i]), s->by_index[i], i);
 	s->nhashed = s->count;
 	return 0;
 }
 
 int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx)
 {
-	uint64_t hash, tag, slot;
+	const struct strtab_slot *slot;
+	uint64_t hash;
+	uint32_t tag;
 	size_t pos;
 	char *copy;
 	int ret;
@@ -141,13 +144,12 @@ int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx)
 	    (ret = strtab_index(s, (size_t)s->count + 1)))
 		return ret;
 	hash = XXH3_64bits(str, len);
-	tag = hash & 0xffffffff00000000u;
-	for (pos = hash & s->slot_mask; (slot = s->slots[pos]); pos = (pos + 1) & s->slot_mask) {
-		uint32_t i = (uint32_t)slot - 1;
-
-		if ((slot & 0xffffffff00000000u) == tag && s->len_by_index[i] == len &&
-		    !memcmp(s->by_index[i], str, len)) {
-			*idx = i;
+	tag = hash >> 32;
+	for (pos = hash & s->slot_mask; (slot = &s->slots[pos])->idx1;
+	     pos = (pos + 1) & s->slot_mask) {
+		/* Equal bytes and a NUL after them: the same string. */
+		if (slot->tag == tag && !memcmp(slot->str, str, len) && !slot->str[len]) {
+			*idx = slot->idx1 - 1;
 			return 0;
 		}
 	}
@@ -158,7 +160,7 @@ int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx)
 		return -ENOMEM;
 	memcpy(copy, str, len);
 	copy[len] = '\0';
-	s->slots[pos] = tag | ((uint64_t)s->count + 1);
+	s->slots[pos] = (struct strtab_slot){ tag, s->count + 1, copy };
 	s->by_index[s->count] = copy;
 	s->len_by_index[s->count] = (uint32_t)len;
 	*idx = s->count++;

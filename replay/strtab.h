@@ -18,13 +18,20 @@
 
 struct strtab_chunk;
 
+/* A hash slot: the string itself, so a probe that matches costs one more
+ * cache line (the bytes), not three (index, length, bytes). */
+struct strtab_slot {
+	uint32_t tag;		/* top half of the string's XXH3 hash */
+	uint32_t idx1;		/* index + 1; 0: empty slot */
+	const char *str;
+};
+
 struct strtab {
 	const char **by_index;		/* index -> string (NUL-terminated) */
 	uint32_t *len_by_index;		/* index -> length */
 	uint32_t count, cap;
-	/* Open addressing, linear probing: (hash >> 32) << 32 | (index + 1),
-	 * 0 when empty.  Holds the strings [0, nhashed). */
-	uint64_t *slots;
+	/* Open addressing, linear probing; holds the strings [0, nhashed). */
+	struct strtab_slot *slots;
 	size_t slot_mask;		/* number of slots - 1 (a power of 2) */
 	uint32_t nhashed;
 	struct strtab_chunk *chunks;	/* arena holding the copied strings */
