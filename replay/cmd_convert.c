@@ -13,7 +13,9 @@ int cmd_convert(int argc, char **argv)
 
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("usage: vmtrace convert IN OUT\n"
-		       "  Reads a trace in any format and writes it to OUT (text).\n");
+		       "  Reads a trace in any format (told by content) and writes it to OUT\n"
+		       "  in the format OUT's name asks for: .vmt binary, .vmt.zst binary\n"
+		       "  compressed with zstd, anything else text.  Lossless both ways.\n");
 		return 0;
 	}
 	if (argc != 3) {

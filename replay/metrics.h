@@ -94,7 +94,8 @@
 	X(F64, footprint, EXACT, "footprint",                                              \
 	  "max span / max live bytes (0 when nothing was ever live)")                      \
 	X(F64, replay_seconds, TIMING, "replay seconds",                                   \
-	  "wall-clock time of the replay loop (CLOCK_MONOTONIC), snapshot included")       \
+	  "wall-clock time of the replay loop over the events (CLOCK_MONOTONIC), from "    \
+	  "the first event on: the snapshot is set-up and not timed")                     \
 	X(F64, events_per_sec, TIMING, "events/s", "events / replay seconds")
 
 /* Columns of `replay --series`: one row after every N events, and the last. */

@@ -557,6 +557,9 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 			goto out;
 		if (ev->op != VMT_LIVE || last_live)
 			track_maxima(&r);
+		/* The snapshot is set-up: the clock runs over the events. */
+		if (last_live)
+			t0 = now_seconds();
 		if (o->series_csv && ev->op != VMT_LIVE &&
 		    (r.seq % o->series_every == 0) && (ret = write_sample(&r)))
 			goto out;

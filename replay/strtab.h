@@ -3,6 +3,12 @@
  * A string table that interns: equal strings get one index.  Index 0 is
  * always the empty string and means "none".  Strings never move once
  * interned, so pointers from strtab_get() stay valid until strtab_free().
+ *
+ * Strings are either copied into the table's own arena (strtab_intern) or
+ * borrowed from a buffer that outlives the table (strtab_append_unique: a
+ * binary trace read in place).  The hash index is built lazily, so a
+ * table filled by strtab_append_unique costs no hashing until the first
+ * strtab_intern.
  */
 #ifndef VMTRACE_STRTAB_H
 #define VMTRACE_STRTAB_H
@@ -10,15 +16,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct strtab_entry;
 struct strtab_chunk;
 
+/* A hash slot: the string itself, so a probe that matches costs one more
+ * cache line (the bytes), not three (index, length, bytes). */
+struct strtab_slot {
+	uint32_t tag;		/* top half of the string's XXH3 hash */
+	uint32_t idx1;		/* index + 1; 0: empty slot */
+	const char *str;
+};
+
 struct strtab {
-	struct strtab_entry *hash;	/* uthash head */
-	struct strtab_chunk *chunks;	/* arena holding entries and their bytes */
-	const char **by_index;		/* index -> string */
+	const char **by_index;		/* index -> string (NUL-terminated) */
 	uint32_t *len_by_index;		/* index -> length */
 	uint32_t count, cap;
+	/* Open addressing, linear probing; holds the strings [0, nhashed). */
+	struct strtab_slot *slots;
+	size_t slot_mask;		/* number of slots - 1 (a power of 2) */
+	uint32_t nhashed;
+	struct strtab_chunk *chunks;	/* arena holding the copied strings */
 };
 
 int strtab_init(struct strtab *s);
@@ -29,6 +45,18 @@ void strtab_free(struct strtab *s);
  * Returns 0 and sets *@idx, or -ENOMEM, or -E2BIG past 2^32 - 1 strings.
  */
 int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx);
+
+/* Makes room for @n more strings, so that @n strtab_append_unique calls
+ * cannot fail.  Returns 0, -ENOMEM or -E2BIG. */
+int strtab_reserve(struct strtab *s, uint32_t n);
+
+/*
+ * Appends @str without copying it: it gets index s->count.
+ * Preconditions: str[len] == '\0', no NUL before it, the bytes stay valid
+ * and unchanged until strtab_free(), and the string differs from every
+ * string already in @s.  Returns 0, -ENOMEM or -E2BIG.
+ */
+int strtab_append_unique(struct strtab *s, const char *str, uint32_t len);
 
 /* Precondition: idx < s->count. */
 static inline const char *strtab_get(const struct strtab *s, uint32_t idx)

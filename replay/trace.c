@@ -24,8 +24,11 @@ void vmt_trace_free(struct vmt_trace *t)
 	strtab_free(&t->ids);
 	strtab_free(&t->strs);
 	free(t->meta);
-	free(t->ev);
+	if (t->ev_cap)
+		free(t->ev);
 	free(t->line);
+	if (t->release)
+		t->release(t->backing);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -43,16 +46,25 @@ static int vmt_trace_grow(struct vmt_trace *t)
 	struct vmt_event *ev;
 	uint32_t *line;
 
-	ev = realloc(t->ev, cap * sizeof(*ev));
-	if (!ev)
-		return -ENOMEM;
-	t->ev = ev;
+	while (cap <= t->nev)
+		cap *= 2;
 	if (t->line) {
 		line = realloc(t->line, cap * sizeof(*line));
 		if (!line)
 			return -ENOMEM;
 		t->line = line;
 	}
+	if (t->ev_cap) {
+		ev = realloc(t->ev, cap * sizeof(*ev));
+	} else {
+		/* Empty, or the events are in the backing: copy them out. */
+		ev = malloc(cap * sizeof(*ev));
+		if (ev && t->nev)
+			memcpy(ev, t->ev, t->nev * sizeof(*ev));
+	}
+	if (!ev)
+		return -ENOMEM;
+	t->ev = ev;
 	t->ev_cap = cap;
 	return 0;
 }
@@ -60,7 +72,8 @@ static int vmt_trace_grow(struct vmt_trace *t)
 struct vmt_event *vmt_trace_push(struct vmt_trace *t, const struct vmt_event *ev,
 				 uint32_t line)
 {
-	if (t->nev == t->ev_cap && vmt_trace_grow(t))
+	/* nev > ev_cap when the events are read in place (ev_cap 0). */
+	if (t->nev >= t->ev_cap && vmt_trace_grow(t))
 		return NULL;
 	if (t->line)
 		t->line[t->nev] = line;

@@ -69,11 +69,26 @@ struct vmt_trace {
 	size_t nmeta, meta_cap;
 
 	struct vmt_event *ev;
-	size_t nev, ev_cap;
+	size_t nev, ev_cap;	/* ev_cap 0 with nev > 0: ev is in the backing */
 	uint32_t *line;		/* source line of each event (text), or NULL */
 
 	struct strtab ids;	/* area ids */
 	struct strtab strs;	/* metadata keys and text, event attributes */
+
+	/*
+	 * Events the capture dropped (ring buffer overruns, ...), as the
+	 * source reported them; 0 when none were lost or the source cannot
+	 * tell.  Replay results of a trace with lost events are approximate.
+	 */
+	uint64_t lost_events;
+
+	/*
+	 * A binary trace is read in place: its events and strings point into
+	 * the loaded file, kept here and handed to release() by
+	 * vmt_trace_free.  NULL otherwise.
+	 */
+	void *backing;
+	void (*release)(void *backing);
 };
 
 /* Initializes an empty trace (page size 4096, no range). */
@@ -81,7 +96,8 @@ int vmt_trace_init(struct vmt_trace *t);
 void vmt_trace_free(struct vmt_trace *t);
 
 /*
- * Appends a copy of *@ev, returning a pointer to the stored event or NULL
+ * Appends a copy of *@ev (copying events out of the backing first, when
+ * they are read in place), returning a pointer to the stored event or NULL
  * on ENOMEM.  @line is its source line (0 when none) and is kept only when
  * the trace tracks lines (see vmt_trace_track_lines).
  */

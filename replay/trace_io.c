@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "outfile.h"
+#include "trace_bin.h"
 #include "trace_io.h"
 #include "trace_text.h"
+#include "zstd_io.h"
 
 static int read_all(int fd, struct input_file *in)
 {
@@ -67,7 +69,8 @@ int input_file_open(const char *path, struct input_file *in, struct vmt_err *err
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		/* Populated up front: one call instead of a fault per page. */
+		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 		if (p == MAP_FAILED) {
 			ret = -errno;
 			goto out;
@@ -96,9 +99,32 @@ void input_file_close(struct input_file *in)
 	memset(in, 0, sizeof(*in));
 }
 
-int vmt_trace_load(const char *path, struct vmt_trace *t, struct vmt_err *err)
+/* Hands a loaded file to the trace that reads it in place. */
+static void input_file_release(void *in)
 {
-	struct input_file in;
+	input_file_close(in);
+	free(in);
+}
+
+/* Replaces @in by its decompressed content. */
+static int input_file_decompress(const char *path, struct input_file *in,
+				 struct vmt_err *err)
+{
+	void *raw;
+	size_t len;
+	int ret = zstd_decompress_all(path, in->data, in->len, &raw, &len, err);
+
+	input_file_close(in);
+	if (!ret)
+		*in = (struct input_file){ raw, len, false };
+	return ret;
+}
+
+int vmt_trace_load_from(const char *path, bool verify_checksum, struct vmt_trace *t,
+			struct vmt_source *src, struct vmt_err *err)
+{
+	struct input_file in, *kept;
+	char *name = NULL;
 	int ret;
 
 	ret = vmt_trace_init(t);
@@ -109,16 +135,43 @@ int vmt_trace_load(const char *path, struct vmt_trace *t, struct vmt_err *err)
 	ret = input_file_open(path, &in, err);
 	if (ret)
 		goto out;
-	if (vmt_text_sniff(in.data, in.len)) {
+	memset(src, 0, sizeof(*src));
+	src->zstd = zstd_sniff(in.data, in.len);
+	if (src->zstd && (ret = input_file_decompress(path, &in, err)))
+		goto out;
+	/* Offsets and lines in errors are then those of the decompressed bytes. */
+	if (asprintf(&name, src->zstd ? "%s (decompressed)" : "%s", path) < 0) {
+		name = NULL;
+		ret = -ENOMEM;
+		vmt_err_set(err, "%s: out of memory", path);
+	} else if (vmt_bin_sniff(in.data, in.len)) {
+		src->binary = true;
+		src->version = VMT_BIN_VERSION;
+		kept = malloc(sizeof(*kept));
+		if (!kept) {
+			ret = -ENOMEM;
+			vmt_err_set(err, "%s: out of memory", path);
+			goto close;
+		}
+		*kept = in;
+		memset(&in, 0, sizeof(in));
+		t->backing = kept;
+		t->release = input_file_release;
+		ret = vmt_bin_parse(name, kept->data, kept->len, verify_checksum, t, err);
+	} else if (vmt_text_sniff(in.data, in.len)) {
+		src->version = VMT_TEXT_VERSION;
 		ret = vmt_trace_track_lines(t);
 		if (!ret)
-			ret = vmt_text_parse(path, in.data, in.len, t, err);
+			ret = vmt_text_parse(name, in.data, in.len, t, err);
 	} else {
-		vmt_err_set(err, "%s:1: not a vmtrace trace (expected a 'vmtrace 1' line)", path);
+		vmt_err_set(err, "%s:1: not a vmtrace trace (expected a 'vmtrace 1' line "
+			    "or the binary magic)", name);
 		ret = -EINVAL;
 	}
+close:
 	input_file_close(&in);
 out:
+	free(name);
 	if (ret) {
 		vmt_trace_free(t);
 		vmt_trace_init(t);
@@ -126,9 +179,25 @@ out:
 	return ret;
 }
 
+int vmt_trace_load(const char *path, struct vmt_trace *t, struct vmt_err *err)
+{
+	struct vmt_source src;
+
+	return vmt_trace_load_from(path, true, t, &src, err);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
 int vmt_trace_save(const char *path, const struct vmt_trace *t, struct vmt_err *err)
 {
+	bool zst = ends_with(path, ".vmt.zst"), binary = zst || ends_with(path, ".vmt");
 	struct outfile out;
+	FILE *f;
 	int ret;
 
 	ret = outfile_open(&out, path);
@@ -136,12 +205,18 @@ int vmt_trace_save(const char *path, const struct vmt_trace *t, struct vmt_err *
 		vmt_err_set(err, "%s: cannot create: %s", path, strerror(-ret));
 		return ret;
 	}
-	ret = vmt_text_write(t, out.f);
-	if (ret) {
-		outfile_abort(&out);
-	} else {
-		ret = outfile_commit(&out);
+	f = zst ? zstd_compress_open(out.f) : out.f;
+	if (!f) {
+		ret = -ENOMEM;
+		goto out;
 	}
+	ret = binary ? vmt_bin_write(path, t, f, err) : vmt_text_write(t, f);
+	if (zst && fclose(f) && !ret)
+		ret = -EIO;
+	if (!ret)
+		ret = outfile_commit(&out);
+out:
+	outfile_abort(&out);
 	if (ret)
 		vmt_err_set(err, "%s: cannot write: %s", path, strerror(-ret));
 	return ret;

@@ -21,7 +21,7 @@ struct text_parser {
 	const char *p, *end;	/* cursor within the current line */
 	struct vmt_trace *t;
 	struct vmt_err *err;
-	bool seen_version, seen_event, seen_range, seen_page;
+	bool seen_version, seen_event, seen_range, seen_page, seen_lost;
 	/* Unknown and textual k=v tokens of the current line, joined by spaces. */
 	char *attrs;
 	size_t attrs_len, attrs_cap;
@@ -111,6 +111,30 @@ bad:
 			   what, (int)(tok.len > 64 ? 64 : tok.len), tok.s);
 }
 
+/* Bytes allowed in an id: [A-Za-z0-9_.-]. */
+static const bool id_char[256] = {
+	['-'] = 1, ['.'] = 1, ['_'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+	['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+bool vmt_id_chars_ok(const char *s, size_t len)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < len; i++)
+		ok &= id_char[(unsigned char)s[i]];
+	return ok;
+}
+
 static int parse_id(struct text_parser *P, struct token tok, uint32_t *id)
 {
 	if (!tok.len)
@@ -118,14 +142,9 @@ static int parse_id(struct text_parser *P, struct token tok, uint32_t *id)
 	if (tok.len > VMT_ID_MAX)
 		return parse_error(P, "id of %zu bytes is longer than %d", tok.len,
 				   VMT_ID_MAX);
-	for (size_t i = 0; i < tok.len; i++) {
-		char c = tok.s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-			return parse_error(P, "id '%.*s' has a character outside [A-Za-z0-9_.-]",
-					   (int)(tok.len > 64 ? 64 : tok.len), tok.s);
-	}
+	if (!vmt_id_chars_ok(tok.s, tok.len))
+		return parse_error(P, "id '%.*s' has a character outside [A-Za-z0-9_.-]",
+				   (int)(tok.len > 64 ? 64 : tok.len), tok.s);
 	return strtab_intern(&P->t->ids, tok.s, tok.len, id);
 }
 
@@ -174,6 +193,19 @@ static const struct key_rule key_rules[] = {
 	{ "n", ON_PURGE, VMT_F_N, offsetof(struct vmt_event, size), UINT64_MAX },
 };
 
+static const struct key_rule *find_rule(enum vmt_op op, struct token key)
+{
+	for (size_t i = 0; i < sizeof(key_rules) / sizeof(key_rules[0]); i++)
+		if ((key_rules[i].ops & (1u << op)) && tok_is(key, key_rules[i].key))
+			return &key_rules[i];
+	return NULL;
+}
+
+bool vmt_text_key_known(enum vmt_op op, const char *key, size_t len)
+{
+	return find_rule(op, (struct token){ key, len });
+}
+
 /* Parses the k=v tokens after an event's positional fields. */
 static int parse_keys(struct text_parser *P, struct vmt_event *ev)
 {
@@ -184,7 +216,7 @@ static int parse_keys(struct text_parser *P, struct vmt_event *ev)
 	P->attrs_len = 0;
 	while ((tok = next_token(P)).len) {
 		const char *eq = memchr(tok.s, '=', tok.len);
-		const struct key_rule *rule = NULL;
+		const struct key_rule *rule;
 		struct token key, val;
 		uint64_t v;
 
@@ -193,9 +225,7 @@ static int parse_keys(struct text_parser *P, struct vmt_event *ev)
 					   (int)(tok.len > 64 ? 64 : tok.len), tok.s);
 		key = (struct token){ tok.s, eq - tok.s };
 		val = (struct token){ eq + 1, tok.s + tok.len - eq - 1 };
-		for (size_t i = 0; i < sizeof(key_rules) / sizeof(key_rules[0]); i++)
-			if ((key_rules[i].ops & (1u << ev->op)) && tok_is(key, key_rules[i].key))
-				rule = &key_rules[i];
+		rule = find_rule(ev->op, key);
 		if (!rule) {
 			/* Textual or unknown: kept verbatim, so the format can grow. */
 			ret = attrs_append(P, tok);
@@ -305,6 +335,15 @@ static int parse_header_line(struct text_parser *P, struct token kw)
 					   t->range_lo, t->range_hi);
 		t->has_range = true;
 		P->seen_range = true;
+	} else if (tok_is(kw, "lost")) {
+		if (P->seen_lost)
+			return parse_error(P, "second lost line");
+		a = next_token(P);
+		if (!a.len)
+			return parse_error(P, "lost: expected <events>");
+		if ((ret = parse_u64(P, a, "lost", &t->lost_events)))
+			return ret;
+		P->seen_lost = true;
 	} else {
 		if (P->seen_page)
 			return parse_error(P, "second page line");
@@ -340,11 +379,11 @@ static int parse_meta(struct text_parser *P)
 	text = strndup(s, e - s);
 	if (!text)
 		return -ENOMEM;
-	char keybuf[128];
+	char keybuf[VMT_META_KEY_MAX + 1];
 
-	if (key.len >= sizeof(keybuf)) {
+	if (key.len > VMT_META_KEY_MAX) {
 		free(text);
-		return parse_error(P, "meta key longer than %zu bytes", sizeof(keybuf) - 1);
+		return parse_error(P, "meta key longer than %d bytes", VMT_META_KEY_MAX);
 	}
 	memcpy(keybuf, key.s, key.len);
 	keybuf[key.len] = '\0';
@@ -388,7 +427,7 @@ static int parse_line(struct text_parser *P)
 		return parse_event(P, VMT_PURGE);
 	if (tok_is(kw, "meta"))
 		return parse_meta(P);
-	if (tok_is(kw, "range") || tok_is(kw, "page"))
+	if (tok_is(kw, "range") || tok_is(kw, "page") || tok_is(kw, "lost"))
 		return parse_header_line(P, kw);
 	if (tok_is(kw, "vmtrace"))
 		return parse_error(P, "second 'vmtrace' line");
@@ -504,6 +543,8 @@ int vmt_text_write(const struct vmt_trace *t, FILE *f)
 		fprintf(f, "range 0x%" PRIx64 " 0x%" PRIx64 "\n", t->range_lo, t->range_hi);
 	if (t->page_size != 4096)
 		fprintf(f, "page %" PRIu64 "\n", t->page_size);
+	if (t->lost_events)
+		fprintf(f, "lost %" PRIu64 "\n", t->lost_events);
 	for (size_t i = 0; i < t->nmeta; i++)
 		fprintf(f, "meta %s %s\n", strtab_get(&t->strs, t->meta[i].key),
 			strtab_get(&t->strs, t->meta[i].text));

@@ -8,8 +8,16 @@
 #include "diag.h"
 #include "trace.h"
 
-/* Longest id the format accepts, in bytes. */
+/* Longest id and metadata key the format accepts, in bytes. */
 #define VMT_ID_MAX 255
+#define VMT_META_KEY_MAX 127
+
+/* True when the @len bytes at @s are all id characters: [A-Za-z0-9_.-]. */
+bool vmt_id_chars_ok(const char *s, size_t len);
+
+/* True when @key (@len bytes) has a meaning on an @op line, so that a
+ * `key=value` token there is a field, not an attribute kept as text. */
+bool vmt_text_key_known(enum vmt_op op, const char *key, size_t len);
 
 /*
  * Parses @len bytes of text trace at @buf into @t (initialized and empty).

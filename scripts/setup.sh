@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="
   build-essential ninja-build pkg-config
-  libcmocka-dev libjansson-dev libzstd-dev zstd uthash-dev
+  libcmocka-dev libjansson-dev libzstd-dev zstd uthash-dev libxxhash-dev
   gnuplot-nox fonts-dejavu-core
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
   libtracecmd-dev libtraceevent-dev trace-cmd linux-perf
