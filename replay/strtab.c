@@ -1,17 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Interning with an open-addressing hash: a slot keeps the top half of the
- * string's XXH3 hash beside its index and its bytes, so a probe reads one
- * slot and compares string bytes only when the tags match.  The table
- * stays at most half full.
+ * Interning through uthash, keyed by the strings themselves: an entry
+ * points at its string, which never moves (it lives in the table's arena
+ * or in the caller's buffer), so no key is copied twice.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Inline: most strings are short ids, where a call would dominate. */
+/* Inline XXH3: most strings are short ids, where a call would dominate. */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
+
+/* uthash must not exit on OOM: it flags it and leaves the table as it was. */
+static _Thread_local bool strtab_oom;
+#define HASH_NONFATAL_OOM 1
+#define uthash_nonfatal_oom(obj) (strtab_oom = true)
+#define HASH_FUNCTION(keyptr, keylen, hashv) \
+	((hashv) = (unsigned)XXH3_64bits((keyptr), (keylen)))
+#include <uthash.h>
+
+struct strtab_entry {
+	UT_hash_handle hh;
+	uint32_t idx;
+};
 
 #include "strtab.h"
 
@@ -58,13 +71,14 @@ void strtab_free(struct strtab *s)
 {
 	struct strtab_chunk *c, *next;
 
+	/* The entries live in the chunks: the hash's own table goes first. */
+	HASH_CLEAR(hh, s->hash);
 	for (c = s->chunks; c; c = next) {
 		next = c->next;
 		free(c);
 	}
 	free(s->by_index);
 	free(s->len_by_index);
-	free(s->slots);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -92,66 +106,42 @@ int strtab_reserve(struct strtab *s, uint32_t n)
 	return 0;
 }
 
-static void slot_insert(struct strtab_slot *slots, size_t mask, uint64_t hash,
-			const char *str, uint32_t idx)
+/* Hashes the strings appended since the last call (lazily: a table
+ * filled by strtab_append_unique costs nothing until it is searched). */
+static int strtab_index(struct strtab *s)
 {
-	size_t pos = hash & mask;
+	for (; s->nhashed < s->count; s->nhashed++) {
+		struct strtab_entry *e = (struct strtab_entry *)
+			strtab_carve(s, sizeof(*e) + _Alignof(struct strtab_entry));
 
-	while (slots[pos].idx1)
-		pos = (pos + 1) & mask;
-	slots[pos] = (struct strtab_slot){ hash >> 32, idx + 1, str };
-}
-
-/* Sizes the hash for @want strings (at most half full) and indexes every
- * string not yet in it. */
-static int strtab_index(struct strtab *s, size_t want)
-{
-	size_t nslots = s->slots ? s->slot_mask + 1 : 0;
-	struct strtab_slot *slots;
-	uint32_t from = s->nhashed;
-
-	if (want * 2 > nslots) {
-		while (want * 2 > nslots)
-			nslots = nslots ? nslots * 2 : 128;
-		slots = calloc(nslots, sizeof(*slots));
-		if (!slots)
+		if (!e)
 			return -ENOMEM;
-		free(s->slots);
-		s->slots = slots;
-		s->slot_mask = nslots - 1;
-		from = 0;
+		/* The arena hands out bytes: align the entry by hand. */
+		e = (struct strtab_entry *)(((uintptr_t)e + _Alignof(struct strtab_entry) - 1) &
+					    ~(uintptr_t)(_Alignof(struct strtab_entry) - 1));
+		e->idx = s->nhashed;
+		strtab_oom = false;
+		HASH_ADD_KEYPTR(hh, s->hash, s->by_index[e->idx], s->len_by_index[e->idx], e);
+		if (strtab_oom)
+			return -ENOMEM;
 	}
-	for (uint32_t i = from; i < s->count; i++)
-		slot_insert(s->slots, s->slot_mask,
-			    XXH3_64bits(s->by_index[i], s->len_by_index[i]), s->by_index[i], i);
-	s->nhashed = s->count;
 	return 0;
 }
 
 int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx)
 {
-	const struct strtab_slot *slot;
-	uint64_t hash;
-	uint32_t tag;
-	size_t pos;
+	struct strtab_entry *e;
 	char *copy;
 	int ret;
 
 	if (len > UINT32_MAX)
 		return -E2BIG;
-	if ((s->nhashed < s->count || !s->slots ||
-	     (size_t)(s->count + 1) * 2 > s->slot_mask + 1) &&
-	    (ret = strtab_index(s, (size_t)s->count + 1)))
+	if ((ret = strtab_index(s)))
 		return ret;
-	hash = XXH3_64bits(str, len);
-	tag = hash >> 32;
-	for (pos = hash & s->slot_mask; (slot = &s->slots[pos])->idx1;
-	     pos = (pos + 1) & s->slot_mask) {
-		/* Equal bytes and a NUL after them: the same string. */
-		if (slot->tag == tag && !memcmp(slot->str, str, len) && !slot->str[len]) {
-			*idx = slot->idx1 - 1;
-			return 0;
-		}
+	HASH_FIND(hh, s->hash, str, len, e);
+	if (e) {
+		*idx = e->idx;
+		return 0;
 	}
 	if ((ret = strtab_reserve(s, 1)))
 		return ret;
@@ -160,12 +150,10 @@ int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx)
 		return -ENOMEM;
 	memcpy(copy, str, len);
 	copy[len] = '\0';
-	s->slots[pos] = (struct strtab_slot){ tag, s->count + 1, copy };
 	s->by_index[s->count] = copy;
 	s->len_by_index[s->count] = (uint32_t)len;
 	*idx = s->count++;
-	s->nhashed = s->count;
-	return 0;
+	return strtab_index(s);
 }
 
 int strtab_append_unique(struct strtab *s, const char *str, uint32_t len)

@@ -17,22 +17,13 @@
 #include <stdint.h>
 
 struct strtab_chunk;
-
-/* A hash slot: the string itself, so a probe that matches costs one more
- * cache line (the bytes), not three (index, length, bytes). */
-struct strtab_slot {
-	uint32_t tag;		/* top half of the string's XXH3 hash */
-	uint32_t idx1;		/* index + 1; 0: empty slot */
-	const char *str;
-};
+struct strtab_entry;
 
 struct strtab {
 	const char **by_index;		/* index -> string (NUL-terminated) */
 	uint32_t *len_by_index;		/* index -> length */
 	uint32_t count, cap;
-	/* Open addressing, linear probing; holds the strings [0, nhashed). */
-	struct strtab_slot *slots;
-	size_t slot_mask;		/* number of slots - 1 (a power of 2) */
+	struct strtab_entry *hash;	/* uthash head: the strings [0, nhashed) */
 	uint32_t nhashed;
 	struct strtab_chunk *chunks;	/* arena holding the copied strings */
 };
