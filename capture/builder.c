@@ -408,11 +408,16 @@ static int resolve_unknown_free(struct resolver *r, struct vmt_event *ev)
 static int resolve_free(struct resolver *r, struct vmt_event *ev)
 {
 	struct builder_addr *a = live_find(r, ev->va);
+	int ret;
 
 	r->b->st.frees++;
-	if (!a)
-		return resolve_unknown_free(r, ev);
+	if (!a) {
+		ret = resolve_unknown_free(r, ev);
+		ev->va = 0;	/* kept as addr=; a free carries no va field */
+		return ret;
+	}
 	ev->id = a->id;
+	ev->va = 0;	/* the id says which area: a free carries no va field */
 	if (a->snap >= 0) {
 		enum snap_state *st = &r->state[a->snap];
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ struct report {
 	size_t nruns;
 	const char *commit, *machine, *date, *plots, *command;
 	const char *scaling_csv;	/* --scaling-csv: thread runs for plots/threads.gp */
+	const char *live_csv;		/* --live-csv: bench/live_scaling.sh's table */
 };
 
 /* The figures `ninja results` draws for each trace: file suffix, caption. */
@@ -268,6 +270,136 @@ static int print_trace(FILE *f, const struct report *rep, size_t first)
 	return 0;
 }
 
+/* One row of bench/live_scaling.sh's CSV. */
+struct live_row {
+	char model[64];
+	double live, search, ns;
+};
+
+/* Least-squares slope of log10(y) against log10(x) over @model's rows. */
+static double loglog_slope(const struct live_row *rows, size_t n, const char *model,
+			   bool time)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double x, y;
+
+		if (strcmp(rows[i].model, model))
+			continue;
+		x = log10(rows[i].live);
+		y = log10(time ? rows[i].ns : rows[i].search);
+		sx += x;
+		sy += y;
+		sxx += x * x;
+		sxy += x * y;
+		k++;
+	}
+	return k > 1 ? (k * sxy - sx * sy) / (k * sxx - sx * sx) : NAN;
+}
+
+/* Reads the CSV; -EINVAL with `file:line: ...` on a malformed row. */
+static int read_live_csv(const char *path, struct live_row **out, size_t *n,
+			 struct vmt_err *err)
+{
+	FILE *f = fopen(path, "r");
+	struct live_row *rows = NULL, *grown;
+	char line[256];
+	unsigned lineno = 0;
+	size_t cap = 0;
+	int ret = 0;
+
+	*n = 0;
+	if (!f) {
+		vmt_err_set(err, "%s: cannot read: %s", path, strerror(errno));
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct live_row r;
+		double events;
+
+		if (++lineno == 1)
+			continue;	/* the header */
+		if (sscanf(line, "%63[^,],%lf,%lf,%lf,%lf", r.model, &r.live, &events, &r.search,
+			   &r.ns) != 5 || r.live <= 0 || r.search <= 0 || r.ns <= 0) {
+			vmt_err_set(err, "%s:%u: expected model,live,events,search,ns with "
+				    "positive numbers", path, lineno);
+			ret = -EINVAL;
+			break;
+		}
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			grown = realloc(rows, cap * sizeof(*rows));
+			if (!grown) {
+				ret = -ENOMEM;
+				break;
+			}
+			rows = grown;
+		}
+		rows[(*n)++] = r;
+	}
+	fclose(f);
+	if (ret) {
+		free(rows);
+		return ret;
+	}
+	*out = rows;
+	return 0;
+}
+
+/* Search length and time per alloc against live areas, with slopes. */
+static int print_live_scaling(FILE *f, const struct report *rep, struct vmt_err *err)
+{
+	struct live_row *rows = NULL;
+	const char *models[32];
+	size_t n, nmodels = 0;
+	int ret;
+
+	if (!rep->live_csv)
+		return 0;
+	if ((ret = read_live_csv(rep->live_csv, &rows, &n, err)))
+		return ret;
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < nmodels && !seen; j++)
+			seen = !strcmp(models[j], rows[i].model);
+		if (!seen && nmodels < sizeof(models) / sizeof(models[0]))
+			models[nmodels++] = rows[i].model;
+	}
+	fputs("## Search length against live areas\n\n"
+	      "`bench/live_scaling.sh`: generated traces with N snapshot areas and alloc/free "
+	      "events hovering around N live (page aligned, no request windows). Each cell: "
+	      "mean alloc search length / mean ns per alloc call (the model call, timed as by "
+	      "`--lock-stat`). The slope is the least-squares slope of log10(value) against "
+	      "log10(N): 1 for a linear search, near 0 for a logarithmic one.\n\n| live areas |", f);
+	for (size_t j = 0; j < nmodels; j++)
+		fprintf(f, " %s |", models[j]);
+	fputs("\n|---:|", f);
+	for (size_t j = 0; j < nmodels; j++)
+		fputs("---:|", f);
+	fputc('\n', f);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(rows[i].model, models[0]))
+			continue;
+		fprintf(f, "| %.0f |", rows[i].live);
+		for (size_t j = 0; j < nmodels; j++)
+			for (size_t k = 0; k < n; k++)
+				if (!strcmp(rows[k].model, models[j]) && rows[k].live == rows[i].live)
+					fprintf(f, " %.4g / %.4g ns |", rows[k].search, rows[k].ns);
+		fputc('\n', f);
+	}
+	fputs("| **slope** |", f);
+	for (size_t j = 0; j < nmodels; j++)
+		fprintf(f, " %.2f / %.2f |", loglog_slope(rows, n, models[j], false),
+			loglog_slope(rows, n, models[j], true));
+	fputs("\n\n", f);
+	if (rep->plots)
+		fputs("![search length and time per alloc against live areas, log-log](plots/live.png)\n\n", f);
+	free(rows);
+	return 0;
+}
+
 /* The thread-scaling runs: a table, and its CSV for plots/threads.gp. */
 static void print_scaling(FILE *f, const struct report *rep, FILE *csv)
 {
@@ -337,7 +469,7 @@ static void print_definitions(FILE *f)
 	fputc('\n', f);
 }
 
-static int write_report(FILE *f, const struct report *rep, FILE *csv)
+static int write_report(FILE *f, const struct report *rep, FILE *csv, struct vmt_err *err)
 {
 	int ret;
 
@@ -357,6 +489,8 @@ static int write_report(FILE *f, const struct report *rep, FILE *csv)
 			return ret;
 	}
 	print_scaling(f, rep, csv);
+	if ((ret = print_live_scaling(f, rep, err)))
+		return ret;
 	print_definitions(f);
 	return ferror(f) || (csv && ferror(csv)) ? -EIO : 0;
 }
@@ -370,7 +504,8 @@ static void report_usage(FILE *f)
 		"  Writes a Markdown report from `vmtrace replay --json` summaries.\n"
 		"  --plots DIR  link plots/<trace>-{search,frag,holds}.png and threads.png\n"
 		"               where they exist in DIR (RESULTS.md sits beside plots/)\n"
-		"  --scaling-csv F  also write the thread-scaling runs as CSV\n");
+		"  --scaling-csv F  also write the thread-scaling runs as CSV\n"
+		"  --live-csv F     add bench/live_scaling.sh's table, with log-log slopes\n");
 }
 
 int cmd_report(int argc, char **argv)
@@ -383,6 +518,7 @@ int cmd_report(int argc, char **argv)
 		{ "plots", required_argument, NULL, 'p' },
 		{ "command", required_argument, NULL, 'C' },
 		{ "scaling-csv", required_argument, NULL, 's' },
+		{ "live-csv", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -403,6 +539,7 @@ int cmd_report(int argc, char **argv)
 		case 'p': rep.plots = optarg; break;
 		case 'C': rep.command = optarg; break;
 		case 's': rep.scaling_csv = optarg; break;
+		case 'v': rep.live_csv = optarg; break;
 		case 'h': report_usage(stdout); return 0;
 		default: report_usage(stderr); return EXIT_USAGE;
 		}
@@ -431,7 +568,7 @@ int cmd_report(int argc, char **argv)
 		vmt_err_set(&err, "%s: cannot create: %s", rep.scaling_csv, strerror(-ret));
 		goto out;
 	}
-	ret = write_report(out.f, &rep, csv.f);
+	ret = write_report(out.f, &rep, csv.f, &err);
 	if (!ret && csv.f && (ret = outfile_commit(&csv)))
 		vmt_err_set(&err, "%s: cannot write: %s", rep.scaling_csv, strerror(-ret));
 	if (!ret && (ret = outfile_commit(&out)))

@@ -10,7 +10,7 @@ PACKAGES="
   clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
   libtracecmd-dev libtraceevent-dev trace-cmd linux-perf
   libjemalloc-dev libck-dev
-  python3
+  python3 jq
 "
 
 SUDO=

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../capture/builder.h"
@@ -115,6 +116,16 @@ static void test_ftrace_real_sample(void **state)
 	/* The kernel's inclusive VMALLOC_END ...ffff becomes the range's end. */
 	assert_true(t.has_range);
 	assert_int_equal(t.range_hi, 0xffffe90000000000ull);
+	/* What the builder makes is canonical: the binary writer, which
+	 * refuses a field an event's op and flags do not carry, takes it. */
+	char bin[] = "/tmp/test_import_XXXXXX.vmt";
+	int fd = mkstemps(bin, 4);
+
+	assert_true(fd >= 0);
+	close(fd);
+	if (vmt_trace_save(bin, &t, &err))
+		fail_msg("%s", err.msg);
+	unlink(bin);
 	vmt_trace_free(&t);
 	vmt_builder_free(&b);
 	input_file_close(&in);
