@@ -74,8 +74,7 @@ maps=$(sed -n 's/^maps \([0-9]*\) in .*/\1/p' "$tmp/workload.out")
 # python3.  A fork takes a stack from the per-CPU cache (2 per CPU) when
 # it can, and every task that exits meanwhile anywhere on the machine
 # refills that cache: on a quiet machine >= 200 - 2 * CPUs are new vmalloc
-# areas (196 here); on a busy shared one about 170 were seen.  Half is
-# the bound that still fails when classification or capture breaks.
+# areas (196 here).
 kstacks=$(count "$tmp/work.txt" '^alloc .* comm=python3 kind=kstack caller=copy_process$')
 # Each fork past the per-CPU cache of freed stacks vmallocs one; tasks
 # exiting elsewhere on a busy machine refill that cache (56 of 200 seen
