@@ -5,8 +5,8 @@
  *
  * Order of work, and why:
  *   1. attach the BPF programs (record.h): from here on nothing is missed;
- *   2. with kernel.kptr_restrict at 1 (kptr.h), read /proc/kallsyms (to
- *      name stack frames) and /proc/vmallocinfo (the initial snapshot),
+ *   2. with kernel.kptr_restrict at 1 (kptr.h), read /proc/vmallocinfo
+ *      (the initial snapshot) and /proc/kallsyms (to name stack frames),
  *      then restore kptr_restrict; the events meanwhile wait in the ring
  *      buffer, and those that raced the snapshot are reconciled by the
  *      trace builder (builder.h);
@@ -220,7 +220,7 @@ static int on_event(void *ctx, const struct vmt_bpf_event *e)
  * learn that the setting was left changed.
  */
 static int read_kernel_addresses(struct session *s, struct vmt_snapshot *snap,
-				 struct vmt_err *err)
+				 uint64_t *snapshot_t, struct vmt_err *err)
 {
 	struct vmt_err restore_err = { { 0 } };
 	struct kptr_restrict k;
@@ -229,10 +229,13 @@ static int read_kernel_addresses(struct session *s, struct vmt_snapshot *snap,
 	ret = kptr_restrict_set(&k, 1, err);
 	if (ret)
 		return ret;
-	if (s->stacks)
+	/* The snapshot first: an area freed between the attach and its read
+	 * is a traced free of an area the trace never saw (an unknown free),
+	 * so that window must be short; kallsyms can come after. */
+	ret = vmt_vmallocinfo_load("/proc/vmallocinfo", snap, err);
+	*snapshot_t = monotonic_ns() - s->t0;
+	if (!ret && s->stacks)
 		ret = ksyms_load(&s->ksyms, "/proc/kallsyms", err);
-	if (!ret)
-		ret = vmt_vmallocinfo_load("/proc/vmallocinfo", snap, err);
 	restored = kptr_restrict_restore(&k, &restore_err);
 	if (restored)
 		fprintf(stderr, "vmtrace record: %s\n", restore_err.msg);
@@ -332,9 +335,15 @@ static int add_meta(struct vmt_trace *t, const struct session *s,
 		    uint64_t end_t)
 {
 	char lost_s[24], stack_err_s[24], snap_s[24], end_s[24];
-	char kernel[3 * 65 + 2];
+	char kernel[3 * 65 + 2], command[1024] = "none";
 	struct utsname u;
+	size_t used = 0;
 	int ret;
+
+	/* The command line, words joined by spaces (cut at the buffer's end). */
+	for (char **arg = o->command; arg && *arg && used < sizeof(command) - 1; arg++)
+		used += snprintf(command + used, sizeof(command) - used, "%s%s",
+				 arg == o->command ? "" : " ", *arg);
 
 	snprintf(lost_s, sizeof(lost_s), "%" PRIu64, lost);
 	snprintf(stack_err_s, sizeof(stack_err_s), "%" PRIu64, s->stack_errors);
@@ -351,7 +360,7 @@ static int add_meta(struct vmt_trace *t, const struct session *s,
 	    (ret = vmt_trace_add_meta(t, "end_t", end_s)) ||
 	    (ret = vmt_trace_add_meta(t, "stacks", o->stacks ? "yes" : "no")) ||
 	    (ret = vmt_trace_add_meta(t, "stack_errors", stack_err_s)) ||
-	    (ret = vmt_trace_add_meta(t, "command", o->command ? o->command[0] : "none")))
+	    (ret = vmt_trace_add_meta(t, "command", command)))
 		return ret;
 	return vmt_trace_add_meta(t, "lost_events", lost_s);
 }
@@ -395,10 +404,9 @@ int cmd_record(int argc, char **argv)
 		exit_code = EXIT_USAGE;
 	if (ret)
 		goto out;
-	ret = read_kernel_addresses(&s, &snap, &err);
+	ret = read_kernel_addresses(&s, &snap, &snapshot_t, &err);
 	if (ret)
 		goto out;
-	snapshot_t = monotonic_ns() - s.t0;
 	if (o.command && !stop_signal) {
 		child = start_command(o.command);
 		if (child < 0) {

@@ -227,6 +227,24 @@ static void print_lock_table(FILE *f, const struct report *rep, const char *trac
 	fputc('\n', f);
 }
 
+/* For a `vmtrace record` trace: the event rate it sustained, and losses. */
+static void print_record_rate(FILE *f, const json_t *meta, const struct replay_summary *s)
+{
+	const char *snap = json_string_value(json_object_get(meta, "snapshot_t"));
+	const char *end = json_string_value(json_object_get(meta, "end_t"));
+	const char *lost = json_string_value(json_object_get(meta, "lost_events"));
+	double seconds;
+
+	if (!snap || !end || !lost)
+		return;
+	seconds = (strtod(end, NULL) - strtod(snap, NULL)) * 1e-9;
+	if (seconds <= 0)
+		return;
+	fprintf(f, "Recorded by `vmtrace record`: %" PRIu64 " events in %.2f s after the "
+		"snapshot, %.0f events/s sustained, %s lost.\n\n", s->events, seconds,
+		(double)s->events / seconds, lost);
+}
+
 static void print_trace_meta(FILE *f, const json_t *meta)
 {
 	const char *key;
@@ -252,6 +270,7 @@ static int print_trace(FILE *f, const struct report *rep, size_t first)
 		json_string_value(json_object_get(r->doc, "window_lo")),
 		json_string_value(json_object_get(r->doc, "window_hi")));
 	print_trace_meta(f, json_object_get(r->doc, "meta"));
+	print_record_rate(f, json_object_get(r->doc, "meta"), &r->s);
 	print_trace_table(f, rep, r->trace);
 	fputc('\n', f);
 	print_hole_note(f, rep, r->trace);

@@ -43,19 +43,22 @@ for trace in $traces; do
 	done
 done
 
-# Thread scaling on the trace with the most events: the same work (8
+# Thread scaling on a recorded multi-CPU trace: the same work (8
 # interleaved copies) on 1, 2, 4 and 8 threads, past the machine's cores.
-largest=$(wc -l $traces | grep -v ' total$' | sort -n | tail -n 1 | awk '{ print $2 }')
-[ -n "$largest" ] || largest=$(echo "$traces" | head -n 1)
+scaling_trace=traces/rec-process-burst.vmt.zst
 for model in $models; do
 	for threads in 1 2 4 8; do
-		echo "results.sh: $largest through $model on $threads threads"
-		json="$work/$(stem_of "$largest").$model.threads$threads.json"
+		echo "results.sh: $scaling_trace through $model on $threads threads"
+		json="$work/$(stem_of "$scaling_trace").$model.threads$threads.json"
 		"$vmtrace" replay -a "$model" --threads "$threads" --scale 8 \
-			--json "$json" "$largest" > /dev/null
+			--json "$json" "$scaling_trace" > /dev/null
 		summaries="$summaries $json"
 	done
 done
+
+# Search length and time per alloc against live areas (generated traces).
+bench/live_scaling.sh "$work/live.csv"
+gnuplot -e "csv='$work/live.csv'; models='$models'; out='$work/plots/live.png'" plots/live.gp
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
@@ -65,7 +68,8 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 machine="$(uname -sr), $(nproc) x ${cpu:-unknown CPU}, $(free -g | awk '/^Mem:/ { print $2 }') GiB"
 "$vmtrace" report -o "$work/RESULTS.md" --commit "$commit" --machine "$machine" \
 	--date "$(date -u +%Y-%m-%d)" --command "scripts/setup.sh && ninja results" \
-	--plots "$work/plots" --scaling-csv "$work/scaling.csv" $summaries
+	--plots "$work/plots" --scaling-csv "$work/scaling.csv" --live-csv "$work/live.csv" \
+	$summaries
 gnuplot -e "csv='$work/scaling.csv'; models='$models'; out='$work/plots/threads.png'" plots/threads.gp
 
 # Everything succeeded: move the plots and the report into place.

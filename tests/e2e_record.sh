@@ -31,7 +31,7 @@ fail() {
 command -v python3 >/dev/null || skip "python3 (the workload) is not installed"
 
 vmtrace=build/vmtrace
-workload=tests/vmalloc_workload.py
+workload=scripts/workloads/vmalloc_workload.py
 tmp=$(mktemp -d)
 kptr_old=$(cat /proc/sys/kernel/kptr_restrict)
 trap 'echo "$kptr_old" > /proc/sys/kernel/kptr_restrict; rm -rf "$tmp"' EXIT
