@@ -17,8 +17,10 @@ struct strtab_entry {
 /*
  * Entries and string bytes live in chunks that are never reallocated, so
  * the key pointers uthash keeps stay valid; one allocation serves many
- * strings.
+ * strings.  Chunks double from the first size up to the last, so a small
+ * table costs little and a large one few allocations.
  */
+#define STRTAB_FIRST_CHUNK_BYTES (1u << 12)
 #define STRTAB_CHUNK_BYTES (1u << 20)
 
 struct strtab_chunk {
@@ -33,7 +35,12 @@ static void *strtab_carve(struct strtab *s, size_t bytes)
 	size_t need = (bytes + 15) & ~(size_t)15;
 
 	if (!c || c->cap - c->used < need) {
-		size_t cap = need > STRTAB_CHUNK_BYTES ? need : STRTAB_CHUNK_BYTES;
+		size_t cap = c ? c->cap * 2 : STRTAB_FIRST_CHUNK_BYTES;
+
+		if (cap > STRTAB_CHUNK_BYTES)
+			cap = STRTAB_CHUNK_BYTES;
+		if (cap < need)
+			cap = need;
 
 		c = malloc(sizeof(*c) + cap);
 		if (!c)
