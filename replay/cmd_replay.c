@@ -24,7 +24,7 @@ static void replay_usage(FILE *f)
 	fprintf(f,
 		"\n"
 		"  --range W     main window: a preset or LO:HI (default: the trace's, else x86_64)\n"
-		"  --strict      unknown frees and invalid events are errors, not counts\n"
+		"  --strict      inconsistent traces (docs/BAD_INPUT.md) are errors, not counts\n"
 		"  --check       run the model's invariant checker after every event\n"
 		"  --json F      write the summary as JSON\n"
 		"  --events F    one CSV row per alloc/free: seq,op,id,size,align,addr,search\n"
@@ -32,12 +32,11 @@ static void replay_usage(FILE *f)
 		"  --every N     sampling interval for --series (default 1000)\n");
 }
 
-static int write_json(const char *path, const char *trace_path,
+static int write_json(FILE *f, const char *trace_path,
 		      const struct vmt_trace *t, const struct replay_opts *o,
-		      const struct replay_summary *s, struct vmt_err *err)
+		      const struct replay_summary *s)
 {
 	json_t *doc = NULL, *meta = NULL, *sum = NULL;
-	struct outfile out = { 0 };
 	char lo[32], hi[32];
 	int ret = -ENOMEM;
 
@@ -60,17 +59,8 @@ static int write_json(const char *path, const char *trace_path,
 	    json_object_set(doc, "meta", meta) ||
 	    json_object_set(doc, "summary", sum))
 		goto out;
-	ret = outfile_open(&out, path);
-	if (ret)
-		goto out;
-	ret = json_dumpf(doc, out.f, JSON_INDENT(2)) || fputc('\n', out.f) == EOF ? -EIO : 0;
-	if (ret)
-		outfile_abort(&out);
-	else
-		ret = outfile_commit(&out);
+	ret = json_dumpf(doc, f, JSON_INDENT(2)) || fputc('\n', f) == EOF ? -EIO : 0;
 out:
-	if (ret)
-		vmt_err_set(err, "%s: cannot write: %s", path, strerror(-ret));
 	json_decref(doc);
 	json_decref(meta);
 	json_decref(sum);
@@ -92,8 +82,16 @@ int cmd_replay(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct replay_opts o = { .model = vm_allocator_find("linear"), .series_every = 1000 };
-	const char *json_path = NULL, *events_path = NULL, *series_path = NULL;
-	struct outfile events = { 0 }, series = { 0 };
+	/*
+	 * The output files, all opened before the replay and all synced (step
+	 * 0) before any is renamed into place (step 1): a failed run, a bad
+	 * path or a full disk leaves none of them.
+	 */
+	enum { EVENTS, SERIES, JSON, NOUT };
+	struct {
+		const char *path;	/* NULL: not asked for */
+		struct outfile file;
+	} out[NOUT] = { { 0 } };
 	struct replay_summary s;
 	struct vmt_trace t = { 0 };
 	struct vmt_err err = { { 0 } };
@@ -121,9 +119,9 @@ int cmd_replay(int argc, char **argv)
 			break;
 		case 's': o.strict = true; break;
 		case 'c': o.check = true; break;
-		case 'j': json_path = optarg; break;
-		case 'e': events_path = optarg; break;
-		case 'S': series_path = optarg; break;
+		case 'j': out[JSON].path = optarg; break;
+		case 'e': out[EVENTS].path = optarg; break;
+		case 'S': out[SERIES].path = optarg; break;
 		case 'n':
 			errno = 0;
 			o.series_every = strtoull(optarg, &end, 10);
@@ -149,37 +147,40 @@ int cmd_replay(int argc, char **argv)
 	ret = vmt_trace_load(o.trace_name, &t, &err);
 	if (ret)
 		goto out;
-	if (events_path && (ret = outfile_open(&events, events_path))) {
-		vmt_err_set(&err, "%s: cannot create: %s", events_path, strerror(-ret));
-		goto out;
+	for (int i = 0; i < NOUT; i++) {
+		if (out[i].path && (ret = outfile_open(&out[i].file, out[i].path))) {
+			vmt_err_set(&err, "%s: cannot create: %s", out[i].path, strerror(-ret));
+			goto out;
+		}
 	}
-	if (series_path && (ret = outfile_open(&series, series_path))) {
-		vmt_err_set(&err, "%s: cannot create: %s", series_path, strerror(-ret));
-		goto out;
-	}
-	o.events_csv = events.f;
-	o.series_csv = series.f;
+	o.events_csv = out[EVENTS].file.f;
+	o.series_csv = out[SERIES].file.f;
 	ret = replay_run(&t, &o, &s, &err);
 	if (ret)
 		goto out;
-	if (events.f && (ret = outfile_commit(&events))) {
-		vmt_err_set(&err, "%s: cannot write: %s", events_path, strerror(-ret));
+	if (out[JSON].path &&
+	    (ret = write_json(out[JSON].file.f, o.trace_name, &t, &o, &s))) {
+		vmt_err_set(&err, "%s: cannot write: %s", out[JSON].path, strerror(-ret));
 		goto out;
 	}
-	if (series.f && (ret = outfile_commit(&series))) {
-		vmt_err_set(&err, "%s: cannot write: %s", series_path, strerror(-ret));
-		goto out;
+	for (int step = 0; step < 2; step++) {
+		for (int i = 0; i < NOUT; i++) {
+			if (out[i].path && (ret = step ? outfile_commit(&out[i].file) :
+							 outfile_sync(&out[i].file))) {
+				vmt_err_set(&err, "%s: cannot write: %s", out[i].path,
+					    strerror(-ret));
+				goto out;
+			}
+		}
 	}
-	/* The summary last: its presence says the whole run succeeded. */
-	if (json_path && (ret = write_json(json_path, o.trace_name, &t, &o, &s, &err)))
-		goto out;
-	if (events.f != stdout && series.f != stdout && !(json_path && !strcmp(json_path, "-"))) {
+	if (o.events_csv != stdout && o.series_csv != stdout &&
+	    !(out[JSON].path && !strcmp(out[JSON].path, "-"))) {
 		printf("%s through %s (%s)\n", o.trace_name, o.model->name, o.model->description);
 		summary_print(stdout, &s);
 	}
 out:
-	outfile_abort(&events);
-	outfile_abort(&series);
+	for (int i = 0; i < NOUT; i++)
+		outfile_abort(&out[i].file);
 	vmt_trace_free(&t);
 	if (ret) {
 		fprintf(stderr, "vmtrace replay: %s\n", err.msg[0] ? err.msg : strerror(-ret));
