@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include "../allocator/vmmath.h"
 #include "frag.h"
 #include "histogram.h"
+#include "kernel_map.h"
 #include "replay.h"
 
 const struct window_preset window_presets[] = {
@@ -45,11 +46,25 @@ int window_parse(const char *text, uint64_t *lo, uint64_t *hi)
 	return 0;
 }
 
-/* What the engine knows of each id: the area it names while live. */
+/* Where an id stands in the trace, whatever the model did with it. */
+enum id_fate {
+	ID_NEVER,	/* no live line or successful alloc named it yet */
+	ID_LIVE,	/* allocated (or in the snapshot), not freed since */
+	ID_FREED,	/* freed, not allocated again since */
+};
+
+/*
+ * What the engine knows of each id.  `placed` implies ID_LIVE; an id can
+ * be live without being placed when the model found no room for it or
+ * its alloc or live line was not replayed (invalid, conflicting).
+ */
 struct id_state {
+	uint8_t fate;			/* enum id_fate */
+	bool placed;			/* the model holds [addr, addr + size) for it */
+	bool in_kernel_map;		/* `kernel` is in replay.kernel_map */
 	uint64_t addr;
 	uint64_t size;
-	bool live;
+	struct kernel_area kernel;	/* where the kernel put it (va=, live) */
 };
 
 /*
@@ -75,6 +90,7 @@ struct replay {
 	struct vm_model *m;
 	struct id_state *ids;
 	struct end_heap heap;
+	struct kernel_map kernel_map;
 	struct histogram alloc_search, free_search;
 	uint64_t main_lo, main_hi;	/* the main window */
 	uint64_t trace_lo, trace_hi;	/* the trace's own main window */
@@ -136,7 +152,7 @@ static uint64_t replay_span(struct replay *r)
 		const struct end_entry *top = &r->heap.e[0];
 		const struct id_state *st = &r->ids[top->id];
 
-		if (st->live && in_main_window(r, st->addr, st->size) &&
+		if (st->placed && in_main_window(r, st->addr, st->size) &&
 		    clipped_end(r, st) == top->end)
 			return top->end - r->main_lo;
 		heap_pop(&r->heap);
@@ -155,7 +171,7 @@ static int area_busy(struct replay *r, uint32_t id, uint64_t addr, uint64_t size
 
 	st->addr = addr;
 	st->size = size;
-	st->live = true;
+	st->placed = true;
 	if (!in_main_window(r, addr, size))
 		return 0;
 	r->live_bytes += window_bytes(r, addr, size);
@@ -166,7 +182,7 @@ static void area_released(struct replay *r, uint32_t id)
 {
 	struct id_state *st = &r->ids[id];
 
-	st->live = false;
+	st->placed = false;
 	if (in_main_window(r, st->addr, st->size))
 		r->live_bytes -= window_bytes(r, st->addr, st->size);
 }
@@ -220,17 +236,58 @@ static const char *id_name(const struct replay *r, uint32_t id)
 	return strtab_get(&r->t->ids, id);
 }
 
-static int replay_live(struct replay *r, const struct vmt_event *ev)
+/*
+ * The kernel had [va, va + size) busy for @ev's id (a snapshot area, or the
+ * va= of an alloc): a range over an area it still has busy, or past 2^64,
+ * is a conflict.
+ */
+static int kernel_placed(struct replay *r, const struct vmt_event *ev)
 {
+	struct id_state *st = &r->ids[ev->id];
+	const struct kernel_area *busy;
 	int ret;
 
-	if (!ev->size || ev->va + ev->size < ev->va)
-		return inconsistent(r, snapshot_conflicts,
-				    "live %s: size %" PRIu64 " at 0x%" PRIx64 " is empty or wraps",
-				    id_name(r, ev->id), ev->size, ev->va);
-	if (r->ids[ev->id].live)
+	if (!vm_fits_below(ev->va, ev->size, UINT64_MAX))
+		return inconsistent(r, kernel_va_conflicts,
+				    "%s %s: va 0x%" PRIx64 " + %" PRIu64 " runs past 2^64",
+				    vmt_op_name(ev->op), id_name(r, ev->id), ev->va, ev->size);
+	st->kernel = (struct kernel_area){ ev->va, ev->size };
+	ret = kernel_map_insert(&r->kernel_map, &st->kernel, &busy);
+	if (ret == -EEXIST)
+		return inconsistent(r, kernel_va_conflicts,
+				    "%s %s: the kernel's 0x%" PRIx64 "+%" PRIu64 " overlaps "
+				    "0x%" PRIx64 "+%" PRIu64 ", which it had not freed",
+				    vmt_op_name(ev->op), id_name(r, ev->id), ev->va, ev->size,
+				    busy->addr, busy->size);
+	if (ret)
+		return ret;
+	st->in_kernel_map = true;
+	return 0;
+}
+
+static int replay_live(struct replay *r, const struct vmt_event *ev)
+{
+	struct id_state *st = &r->ids[ev->id];
+	uint64_t page = r->t->page_size;
+	int ret;
+
+	if (st->fate == ID_LIVE)
 		return inconsistent(r, snapshot_conflicts, "live %s: id already live",
 				    id_name(r, ev->id));
+	/* Busy in the kernel from here on, whether or not the model holds it. */
+	st->fate = ID_LIVE;
+	if (!ev->size || ev->size % page)
+		return inconsistent(r, snapshot_conflicts, "live %s: size %" PRIu64
+				    " is not a positive multiple of the page size",
+				    id_name(r, ev->id), ev->size);
+	if (ev->va % page)
+		return inconsistent(r, snapshot_conflicts,
+				    "live %s: address 0x%" PRIx64 " is not page aligned",
+				    id_name(r, ev->id), ev->va);
+	if (!vm_fits_below(ev->va, ev->size, UINT64_MAX))
+		return inconsistent(r, snapshot_conflicts,
+				    "live %s: 0x%" PRIx64 " + %" PRIu64 " runs past 2^64",
+				    id_name(r, ev->id), ev->va, ev->size);
 	ret = r->o->model->reserve(r->m, ev->va, ev->size);
 	if (ret == -EEXIST)
 		return inconsistent(r, snapshot_conflicts,
@@ -240,6 +297,9 @@ static int replay_live(struct replay *r, const struct vmt_event *ev)
 		return event_error(r, ret, "live %s: reserving 0x%" PRIx64 " failed: %s",
 				   id_name(r, ev->id), ev->va, strerror(-ret));
 	r->s->snapshot_areas++;
+	/* The model holds the snapshot exactly, so this cannot conflict. */
+	if ((ret = kernel_placed(r, ev)))
+		return ret;
 	return area_busy(r, ev->id, ev->va, ev->size);
 }
 
@@ -277,14 +337,22 @@ static int write_event_row(struct replay *r, const struct vmt_event *ev,
 
 static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 {
+	struct id_state *st = &r->ids[ev->id];
+	bool kernel_failed = ev->flags & VMT_F_FAILED;
 	uint64_t align = (ev->flags & VMT_F_ALIGN) ? ev->align : r->t->page_size;
 	uint64_t vstart, vend, addr = 0, search;
 	bool placed;
 	int ret;
 
 	r->s->allocs++;
-	if (ev->flags & VMT_F_FAILED)
+	if (kernel_failed)
 		r->s->kernel_failed_allocs++;
+	if (st->fate == ID_LIVE)
+		return inconsistent(r, invalid_events, "alloc %s: id is already live",
+				    id_name(r, ev->id));
+	/* Live in the trace from here on, even if the model never holds it. */
+	if (!kernel_failed)
+		st->fate = ID_LIVE;
 	request_window(r, ev, &vstart, &vend);
 	if (!ev->size || ev->size % r->t->page_size)
 		return inconsistent(r, invalid_events, "alloc %s: size %" PRIu64
@@ -298,9 +366,8 @@ static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 		return inconsistent(r, invalid_events,
 				    "alloc %s: vstart 0x%" PRIx64 " is not below vend 0x%" PRIx64,
 				    id_name(r, ev->id), vstart, vend);
-	if (r->ids[ev->id].live)
-		return inconsistent(r, invalid_events, "alloc %s: id is already live",
-				    id_name(r, ev->id));
+	if (!kernel_failed && (ev->flags & VMT_F_VA) && (ret = kernel_placed(r, ev)))
+		return ret;
 	/* The kernel never aligns below a page; neither do the models. */
 	align = vm_max(align, r->t->page_size);
 	ret = r->o->model->alloc(r->m, ev->size, align, vstart, vend, &addr, &search);
@@ -317,6 +384,15 @@ static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 		r->s->failed_allocs++;
 		return 0;
 	}
+	if (kernel_failed) {
+		/*
+		 * The kernel kept no area, so the model keeps none either
+		 * (the trace never frees it): only the search counts.
+		 */
+		ret = r->o->model->free(r->m, addr, &search);
+		return ret ? event_error(r, ret, "alloc %s: the model lost its area at 0x%" PRIx64,
+					 id_name(r, ev->id), addr) : 0;
+	}
 	if ((ev->flags & VMT_F_VA) && ev->va == addr)
 		r->s->kernel_va_matches++;
 	return area_busy(r, ev->id, addr, ev->size);
@@ -329,12 +405,24 @@ static int replay_free(struct replay *r, const struct vmt_event *ev)
 	int ret;
 
 	r->s->frees++;
-	if (!st->live) {
+	if (st->fate != ID_LIVE || !st->placed) {
 		if (r->o->events_csv && (ret = write_event_row(r, ev, 0, 0, false, 0, 0)))
 			return ret;
-		return inconsistent(r, unknown_frees, "free %s: id is not live",
-				    id_name(r, ev->id));
+		if (st->fate == ID_NEVER)
+			return inconsistent(r, unknown_frees, "free %s: id was never allocated",
+					    id_name(r, ev->id));
+		if (st->fate == ID_FREED)
+			return inconsistent(r, double_frees, "free %s: id already freed (double free)",
+					    id_name(r, ev->id));
 	}
+	st->fate = ID_FREED;
+	if (st->in_kernel_map) {
+		kernel_map_remove(&r->kernel_map, &st->kernel);
+		st->in_kernel_map = false;
+	}
+	/* Live in the trace but never held by the model: nothing to release. */
+	if (!st->placed)
+		return 0;
 	ret = r->o->model->free(r->m, st->addr, &search);
 	if (ret)
 		return event_error(r, ret, "free %s: the model has no area at 0x%" PRIx64 ": %s",
@@ -531,6 +619,7 @@ out:
 	histogram_free(&r.alloc_search);
 	histogram_free(&r.free_search);
 	free(r.heap.e);
+	kernel_map_free(&r.kernel_map);
 	free(r.ids);
 	return ret;
 }
