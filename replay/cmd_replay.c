@@ -29,7 +29,7 @@ static void replay_usage(FILE *f)
 	fprintf(f,
 		"\n"
 		"  --range W     main window: a preset or LO:HI (default: the trace's, else x86_64)\n"
-		"  --strict      unknown frees and invalid events are errors, not counts\n"
+		"  --strict      inconsistent traces (docs/BAD_INPUT.md) are errors, not counts\n"
 		"  --check       run the model's invariant checker after every event\n"
 		"  --lowest-fit-audit  count allocs that differ from lowest fit on the model's\n"
 		"                own layout (lowest_fit_departures)\n"
@@ -48,12 +48,11 @@ static void replay_usage(FILE *f)
 		"  --holds F     with --lock-stat: every hold time as CSV (op,ns)\n");
 }
 
-static int write_json(const char *path, const char *trace_path,
+static int write_json(FILE *f, const char *trace_path,
 		      const struct vmt_trace *t, const struct replay_opts *o,
-		      const struct replay_summary *s, struct vmt_err *err)
+		      const struct replay_summary *s)
 {
 	json_t *doc = NULL, *meta = NULL, *sum = NULL;
-	struct outfile out = { 0 };
 	char lo[32], hi[32];
 	int ret = -ENOMEM;
 
@@ -79,17 +78,8 @@ static int write_json(const char *path, const char *trace_path,
 	    json_object_set(doc, "meta", meta) ||
 	    json_object_set(doc, "summary", sum))
 		goto out;
-	ret = outfile_open(&out, path);
-	if (ret)
-		goto out;
-	ret = json_dumpf(doc, out.f, JSON_INDENT(2)) || fputc('\n', out.f) == EOF ? -EIO : 0;
-	if (ret)
-		outfile_abort(&out);
-	else
-		ret = outfile_commit(&out);
+	ret = json_dumpf(doc, f, JSON_INDENT(2)) || fputc('\n', f) == EOF ? -EIO : 0;
 out:
-	if (ret)
-		vmt_err_set(err, "%s: cannot write: %s", path, strerror(-ret));
 	json_decref(doc);
 	json_decref(meta);
 	json_decref(sum);
@@ -116,14 +106,18 @@ static bool writes_stdout(const char *path)
 	return path && !strcmp(path, "-");
 }
 
-/* An optional CSV output of the replay, handed to it as *slot. */
-struct csv_output {
-	FILE **slot;
+/*
+ * An optional output file of the replay.  All are opened before the
+ * replay and all synced before any is renamed into place: a failed run, a
+ * bad path or a full disk leaves none of them.
+ */
+struct output {
+	FILE **slot;		/* where the replay writes it, or NULL (the JSON) */
 	const char *path;	/* NULL: not asked for */
 	struct outfile file;
 };
 
-static int csv_output_open(struct csv_output *out, struct vmt_err *err)
+static int output_open(struct output *out, struct vmt_err *err)
 {
 	int ret;
 
@@ -132,17 +126,19 @@ static int csv_output_open(struct csv_output *out, struct vmt_err *err)
 	ret = outfile_open(&out->file, out->path);
 	if (ret)
 		vmt_err_set(err, "%s: cannot create: %s", out->path, strerror(-ret));
-	*out->slot = out->file.f;
+	else if (out->slot)
+		*out->slot = out->file.f;
 	return ret;
 }
 
-static int csv_output_commit(struct csv_output *out, struct vmt_err *err)
+/* Step 0 syncs, step 1 renames. */
+static int output_finish(struct output *out, int step, struct vmt_err *err)
 {
 	int ret;
 
 	if (!out->path)
 		return 0;
-	ret = outfile_commit(&out->file);
+	ret = step ? outfile_commit(&out->file) : outfile_sync(&out->file);
 	if (ret)
 		vmt_err_set(err, "%s: cannot write: %s", out->path, strerror(-ret));
 	return ret;
@@ -172,12 +168,11 @@ int cmd_replay(int argc, char **argv)
 	};
 	struct replay_opts o = { .model = vm_allocator_find("linear"), .series_every = 1000,
 				 .scale = 1 };
-	/* The CSV outputs, each whole or not at all; the JSON summary comes last. */
-	struct csv_output outputs[] = {
+	struct output outputs[] = {
 		{ &o.events_csv }, { &o.series_csv }, { &o.holds_csv }, { &o.layout_csv },
+		{ NULL },
 	};
-	enum { EVENTS, SERIES, HOLDS, LAYOUT, NOUTPUTS };
-	const char *json_path = NULL;
+	enum { EVENTS, SERIES, HOLDS, LAYOUT, JSON, NOUTPUTS };
 	struct replay_summary s;
 	struct vmt_trace t = { 0 };
 	struct vmt_err err = { { 0 } };
@@ -214,7 +209,7 @@ int cmd_replay(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'j': json_path = optarg; break;
+		case 'j': outputs[JSON].path = optarg; break;
 		case 'e': outputs[EVENTS].path = optarg; break;
 		case 'S': outputs[SERIES].path = optarg; break;
 		case 'n':
@@ -280,20 +275,23 @@ int cmd_replay(int argc, char **argv)
 	if (ret)
 		goto out;
 	for (int i = 0; i < NOUTPUTS; i++)
-		if ((ret = csv_output_open(&outputs[i], &err)))
+		if ((ret = output_open(&outputs[i], &err)))
 			goto out;
 	ret = o.threads ? replay_threads_run(&t, &o, &s, &err) : replay_run(&t, &o, &s, &err);
 	if (ret)
 		goto out;
-	for (int i = 0; i < NOUTPUTS; i++)
-		if ((ret = csv_output_commit(&outputs[i], &err)))
-			goto out;
-	/* The summary last: its presence says the whole run succeeded. */
-	if (json_path && (ret = write_json(json_path, o.trace_name, &t, &o, &s, &err)))
+	if (outputs[JSON].path &&
+	    (ret = write_json(outputs[JSON].file.f, o.trace_name, &t, &o, &s))) {
+		vmt_err_set(&err, "%s: cannot write: %s", outputs[JSON].path, strerror(-ret));
 		goto out;
+	}
+	for (int step = 0; step < 2; step++)
+		for (int i = 0; i < NOUTPUTS; i++)
+			if ((ret = output_finish(&outputs[i], step, &err)))
+				goto out;
 	for (int i = 0; i < NOUTPUTS; i++)
 		to_stdout |= writes_stdout(outputs[i].path);
-	if (!to_stdout && !writes_stdout(json_path)) {
+	if (!to_stdout) {
 		printf("%s through %s (%s)\n", o.trace_name, o.model->name, o.model->description);
 		summary_print(stdout, &s);
 	}

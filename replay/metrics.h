@@ -36,14 +36,21 @@
 	  "allocs the kernel itself reported as failed (failed=1)")                        \
 	X(U64, kernel_va_matches, EXACT, "kernel va matches",                              \
 	  "allocs the model placed at the address the kernel chose (va=)")                 \
+	X(U64, kernel_va_conflicts, EXACT, "kernel va conflicts",                          \
+	  "allocs whose va= range overlaps an area the kernel still had busy by the "      \
+	  "trace (a snapshot area or an earlier va= alloc not freed since), or runs "     \
+	  "past 2^64; the model replays them all the same")                                \
 	X(U64, unknown_frees, EXACT, "unknown frees",                                      \
-	  "frees of an id that is not live: never allocated, failed, or already freed")    \
+	  "frees of an id no earlier live line or successful alloc named")                 \
+	X(U64, double_frees, EXACT, "double frees",                                        \
+	  "frees of an id already freed and not allocated again since")                    \
 	X(U64, invalid_events, EXACT, "invalid allocs",                                    \
 	  "allocs not replayed: size 0 or not a page multiple, align not a power of "      \
 	  "two, vstart >= vend, or an id that is already live")                            \
 	X(U64, snapshot_conflicts, EXACT, "snapshot conflicts",                            \
-	  "live lines not reserved: size 0, overlapping an earlier area, or an id "        \
-	  "already live")                                                                  \
+	  "live lines not reserved: size 0 or not a page multiple, address not page "      \
+	  "aligned, running past 2^64, overlapping an earlier area, or an id already "     \
+	  "live")                                                                          \
 	X(U64, lowest_fit_departures, AUDIT, "lowest-fit departures",                     \
 	  "with --lowest-fit-audit (else 0): allocs the model placed elsewhere than "      \
 	  "the lowest-address fit of its own layout at that moment, or failed while a "   \

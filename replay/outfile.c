@@ -46,19 +46,29 @@ out:
 	return ret;
 }
 
+int outfile_sync(struct outfile *o)
+{
+	if (!o->f)
+		return -EBADF;
+	if (o->f == stdout)
+		return fflush(stdout) ? -errno : 0;
+	errno = 0;
+	if (fflush(o->f) || ferror(o->f) || fsync(fileno(o->f)))
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
 int outfile_commit(struct outfile *o)
 {
-	int ret = 0;
+	int ret;
 
+	if (!o->f)
+		return -EBADF;
+	ret = outfile_sync(o);
 	if (o->f == stdout) {
-		ret = fflush(stdout) ? -errno : 0;
 		o->f = NULL;
 		return ret;
 	}
-	if (!o->f)
-		return -EBADF;
-	if (fflush(o->f) || ferror(o->f) || fsync(fileno(o->f)))
-		ret = errno ? -errno : -EIO;
 	if (fclose(o->f) && !ret)
 		ret = -errno;
 	o->f = NULL;

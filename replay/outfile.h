@@ -19,6 +19,13 @@ struct outfile {
 /* Returns 0, or a negative errno (and the message in errno's strerror). */
 int outfile_open(struct outfile *o, const char *path);
 
+/*
+ * Flushes and syncs, without renaming: a program writing several files
+ * syncs them all before committing any, so a full disk leaves none.
+ * Returns 0 or a negative errno.
+ */
+int outfile_sync(struct outfile *o);
+
 /* Flushes, syncs and renames into place.  Returns 0 or a negative errno
  * (write error: the temporary is removed and the final name untouched). */
 int outfile_commit(struct outfile *o);

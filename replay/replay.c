@@ -12,6 +12,7 @@
 #include "../allocator/vmmath.h"
 #include "frag.h"
 #include "histogram.h"
+#include "kernel_map.h"
 #include "lockstat.h"
 #include "replay.h"
 #include "replay_prep.h"
@@ -48,11 +49,31 @@ int window_parse(const char *text, uint64_t *lo, uint64_t *hi)
 	return 0;
 }
 
-/* What the engine knows of each id: the area it names while live. */
+/* Where an id stands in the trace, whatever the model did with it. */
+enum id_fate {
+	ID_NEVER,	/* no live line or successful alloc named it yet */
+	ID_LIVE,	/* allocated (or in the snapshot), not freed since */
+	ID_FREED,	/* freed, not allocated again since */
+};
+
+/*
+ * What the engine knows of each id.  `placed` implies ID_LIVE; an id can
+ * be live without being placed when the model found no room for it or
+ * its alloc or live line was not replayed (invalid, conflicting).
+ */
 struct id_state {
+	uint8_t fate;			/* enum id_fate */
+	bool placed;			/* the model holds [addr, addr + size) for it */
+	bool in_kernel_map;		/* `kernel` is in replay.kernel_map */
 	uint64_t addr;
 	uint64_t size;
-	bool live;
+	struct kernel_area kernel;	/* where the kernel put it (va=, live) */
+};
+
+/* Where the --reference model placed an id, while it holds it. */
+struct ref_area {
+	uint64_t addr, size;
+	bool placed;
 };
 
 /*
@@ -78,9 +99,10 @@ struct replay {
 	struct vm_model *m;
 	struct lowest_fit_audit audit;	/* when o->lowest_fit_audit */
 	struct vm_model *ref;		/* when o->reference: its instance */
-	struct id_state *ref_ids;	/* and where it placed each id */
+	struct ref_area *ref_ids;	/* and where it placed each id */
 	struct id_state *ids;
 	struct end_heap heap;
+	struct kernel_map kernel_map;
 	struct histogram alloc_search, free_search;
 	struct replay_windows w;
 	struct replay_lock lock;	/* taken around model calls with --lock-stat */
@@ -143,7 +165,7 @@ static uint64_t replay_span(struct replay *r)
 		const struct end_entry *top = &r->heap.e[0];
 		const struct id_state *st = &r->ids[top->id];
 
-		if (st->live && in_main_window(r, st->addr, st->size) &&
+		if (st->placed && in_main_window(r, st->addr, st->size) &&
 		    clipped_end(r, st) == top->end)
 			return top->end - r->w.main_lo;
 		heap_pop(&r->heap);
@@ -162,7 +184,7 @@ static int area_busy(struct replay *r, uint32_t id, uint64_t addr, uint64_t size
 
 	st->addr = addr;
 	st->size = size;
-	st->live = true;
+	st->placed = true;
 	if (!in_main_window(r, addr, size))
 		return 0;
 	r->live_bytes += window_bytes(r, addr, size);
@@ -173,7 +195,7 @@ static void area_released(struct replay *r, uint32_t id)
 {
 	struct id_state *st = &r->ids[id];
 
-	st->live = false;
+	st->placed = false;
 	if (in_main_window(r, st->addr, st->size))
 		r->live_bytes -= window_bytes(r, st->addr, st->size);
 }
@@ -227,17 +249,58 @@ static const char *id_name(const struct replay *r, uint32_t id)
 	return strtab_get(&r->t->ids, id);
 }
 
-static int replay_live(struct replay *r, const struct vmt_event *ev)
+/*
+ * The kernel had [va, va + size) busy for @ev's id (a snapshot area, or the
+ * va= of an alloc): a range over an area it still has busy, or past 2^64,
+ * is a conflict.
+ */
+static int kernel_placed(struct replay *r, const struct vmt_event *ev)
 {
+	struct id_state *st = &r->ids[ev->id];
+	const struct kernel_area *busy;
 	int ret;
 
-	if (!ev->size || ev->va + ev->size < ev->va)
-		return inconsistent(r, snapshot_conflicts,
-				    "live %s: size %" PRIu64 " at 0x%" PRIx64 " is empty or wraps",
-				    id_name(r, ev->id), ev->size, ev->va);
-	if (r->ids[ev->id].live)
+	if (!vm_fits_below(ev->va, ev->size, UINT64_MAX))
+		return inconsistent(r, kernel_va_conflicts,
+				    "%s %s: va 0x%" PRIx64 " + %" PRIu64 " runs past 2^64",
+				    vmt_op_name(ev->op), id_name(r, ev->id), ev->va, ev->size);
+	st->kernel = (struct kernel_area){ ev->va, ev->size };
+	ret = kernel_map_insert(&r->kernel_map, &st->kernel, &busy);
+	if (ret == -EEXIST)
+		return inconsistent(r, kernel_va_conflicts,
+				    "%s %s: the kernel's 0x%" PRIx64 "+%" PRIu64 " overlaps "
+				    "0x%" PRIx64 "+%" PRIu64 ", which it had not freed",
+				    vmt_op_name(ev->op), id_name(r, ev->id), ev->va, ev->size,
+				    busy->addr, busy->size);
+	if (ret)
+		return ret;
+	st->in_kernel_map = true;
+	return 0;
+}
+
+static int replay_live(struct replay *r, const struct vmt_event *ev)
+{
+	struct id_state *st = &r->ids[ev->id];
+	uint64_t page = r->t->page_size;
+	int ret;
+
+	if (st->fate == ID_LIVE)
 		return inconsistent(r, snapshot_conflicts, "live %s: id already live",
 				    id_name(r, ev->id));
+	/* Busy in the kernel from here on, whether or not the model holds it. */
+	st->fate = ID_LIVE;
+	if (!ev->size || ev->size % page)
+		return inconsistent(r, snapshot_conflicts, "live %s: size %" PRIu64
+				    " is not a positive multiple of the page size",
+				    id_name(r, ev->id), ev->size);
+	if (ev->va % page)
+		return inconsistent(r, snapshot_conflicts,
+				    "live %s: address 0x%" PRIx64 " is not page aligned",
+				    id_name(r, ev->id), ev->va);
+	if (!vm_fits_below(ev->va, ev->size, UINT64_MAX))
+		return inconsistent(r, snapshot_conflicts,
+				    "live %s: 0x%" PRIx64 " + %" PRIu64 " runs past 2^64",
+				    id_name(r, ev->id), ev->va, ev->size);
 	ret = r->o->model->reserve(r->m, ev->va, ev->size);
 	if (ret == -EEXIST)
 		return inconsistent(r, snapshot_conflicts,
@@ -247,12 +310,15 @@ static int replay_live(struct replay *r, const struct vmt_event *ev)
 		ret = lowest_fit_audit_reserve(&r->audit, ev->va, ev->size);
 	if (!ret && r->ref) {
 		ret = r->o->reference->reserve(r->ref, ev->va, ev->size);
-		r->ref_ids[ev->id] = (struct id_state){ ev->va, ev->size, true };
+		r->ref_ids[ev->id] = (struct ref_area){ ev->va, ev->size, true };
 	}
 	if (ret)
 		return event_error(r, ret, "live %s: reserving 0x%" PRIx64 " failed: %s",
 				   id_name(r, ev->id), ev->va, strerror(-ret));
 	r->s->snapshot_areas++;
+	/* The model holds the snapshot exactly, so this cannot conflict. */
+	if ((ret = kernel_placed(r, ev)))
+		return ret;
 	return area_busy(r, ev->id, ev->va, ev->size);
 }
 
@@ -309,11 +375,11 @@ static int model_free(struct replay *r, uint64_t addr, uint64_t *search)
 static int reference_alloc(struct replay *r, const struct vmt_event *ev,
 			   const struct alloc_call *c, bool placed, uint64_t addr)
 {
-	struct id_state *st = &r->ref_ids[ev->id];
+	struct ref_area *st = &r->ref_ids[ev->id];
 	uint64_t ref_addr = 0, search;
 	int ret;
 
-	if (!r->ref || st->live)
+	if (!r->ref || st->placed)
 		return 0;
 	ret = r->o->reference->alloc(r->ref, c->size, c->align, c->vstart, c->vend,
 				     &ref_addr, &search);
@@ -323,19 +389,19 @@ static int reference_alloc(struct replay *r, const struct vmt_event *ev,
 	if (placed != !ret || (placed && addr != ref_addr))
 		r->s->reference_differences++;
 	if (!ret)
-		*st = (struct id_state){ ref_addr, c->size, true };
+		*st = (struct ref_area){ ref_addr, c->size, true };
 	return 0;
 }
 
 static int reference_free(struct replay *r, const struct vmt_event *ev)
 {
-	struct id_state *st = &r->ref_ids[ev->id];
+	struct ref_area *st = &r->ref_ids[ev->id];
 	uint64_t search;
 	int ret;
 
-	if (!r->ref || !st->live)
+	if (!r->ref || !st->placed)
 		return 0;
-	st->live = false;
+	st->placed = false;
 	ret = r->o->reference->free(r->ref, st->addr, &search);
 	if (ret)
 		return event_error(r, ret, "free %s: the reference model has no area at 0x%"
@@ -364,6 +430,8 @@ static int audit_alloc(struct replay *r, const struct vmt_event *ev, uint64_t si
 
 static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 {
+	struct id_state *st = &r->ids[ev->id];
+	bool kernel_failed = ev->flags & VMT_F_FAILED;
 	uint64_t addr = 0, search;
 	struct alloc_call call;
 	char why[256];
@@ -371,13 +439,18 @@ static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 	int ret;
 
 	r->s->allocs++;
-	if (ev->flags & VMT_F_FAILED)
+	if (kernel_failed)
 		r->s->kernel_failed_allocs++;
-	if (alloc_call_prepare(r->t, &r->w, ev, &call, why, sizeof(why)))
-		return inconsistent(r, invalid_events, "alloc %s: %s", id_name(r, ev->id), why);
-	if (r->ids[ev->id].live)
+	if (st->fate == ID_LIVE)
 		return inconsistent(r, invalid_events, "alloc %s: id is already live",
 				    id_name(r, ev->id));
+	/* Live in the trace from here on, even if the model never holds it. */
+	if (!kernel_failed)
+		st->fate = ID_LIVE;
+	if (alloc_call_prepare(r->t, &r->w, ev, &call, why, sizeof(why)))
+		return inconsistent(r, invalid_events, "alloc %s: %s", id_name(r, ev->id), why);
+	if (!kernel_failed && (ev->flags & VMT_F_VA) && (ret = kernel_placed(r, ev)))
+		return ret;
 	ret = model_alloc(r, &call, &addr, &search);
 	if (ret && ret != -ENOMEM)
 		return event_error(r, ret, "alloc %s: model error: %s",
@@ -395,6 +468,19 @@ static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 		r->s->failed_allocs++;
 		return 0;
 	}
+	if (kernel_failed) {
+		/*
+		 * The kernel kept no area, so the model keeps none either
+		 * (the trace never frees it): only the search counts.
+		 */
+		ret = r->o->model->free(r->m, addr, &search);
+		if (!ret && r->o->lowest_fit_audit)
+			ret = lowest_fit_audit_release(&r->audit, addr, call.size);
+		if (!ret)
+			ret = reference_free(r, ev);
+		return ret ? event_error(r, ret, "alloc %s: the model lost its area at 0x%" PRIx64,
+					 id_name(r, ev->id), addr) : 0;
+	}
 	if ((ev->flags & VMT_F_VA) && ev->va == addr)
 		r->s->kernel_va_matches++;
 	return area_busy(r, ev->id, addr, call.size);
@@ -410,12 +496,24 @@ static int replay_free(struct replay *r, const struct vmt_event *ev)
 	/* The reference may hold an area the model failed to place. */
 	if ((ret = reference_free(r, ev)))
 		return ret;
-	if (!st->live) {
+	if (st->fate != ID_LIVE || !st->placed) {
 		if (r->o->events_csv && (ret = write_event_row(r, ev, 0, 0, false, 0, 0)))
 			return ret;
-		return inconsistent(r, unknown_frees, "free %s: id is not live",
-				    id_name(r, ev->id));
+		if (st->fate == ID_NEVER)
+			return inconsistent(r, unknown_frees, "free %s: id was never allocated",
+					    id_name(r, ev->id));
+		if (st->fate == ID_FREED)
+			return inconsistent(r, double_frees, "free %s: id already freed (double free)",
+					    id_name(r, ev->id));
 	}
+	st->fate = ID_FREED;
+	if (st->in_kernel_map) {
+		kernel_map_remove(&r->kernel_map, &st->kernel);
+		st->in_kernel_map = false;
+	}
+	/* Live in the trace but never held by the model: nothing to release. */
+	if (!st->placed)
+		return 0;
 	ret = model_free(r, st->addr, &search);
 	if (!ret && r->o->lowest_fit_audit)
 		ret = lowest_fit_audit_release(&r->audit, st->addr, st->size);
@@ -597,6 +695,7 @@ out:
 	histogram_free(&r.alloc_search);
 	histogram_free(&r.free_search);
 	free(r.heap.e);
+	kernel_map_free(&r.kernel_map);
 	free(r.ids);
 	return ret;
 }

@@ -29,9 +29,12 @@ struct strtab_entry {
 #include "strtab.h"
 
 /*
- * Copied strings live in chunks that are never reallocated, so pointers
- * into them stay valid; one allocation serves many strings.
+ * Copied strings (and the hash entries) live in chunks that are never
+ * reallocated, so pointers into them stay valid; one allocation serves
+ * many strings.  Chunks double from the first size up to the last, so a
+ * small table costs little and a large one few allocations.
  */
+#define STRTAB_FIRST_CHUNK_BYTES (1u << 12)
 #define STRTAB_CHUNK_BYTES (1u << 20)
 
 struct strtab_chunk {
@@ -45,7 +48,12 @@ static char *strtab_carve(struct strtab *s, size_t bytes)
 	struct strtab_chunk *c = s->chunks;
 
 	if (!c || c->cap - c->used < bytes) {
-		size_t cap = bytes > STRTAB_CHUNK_BYTES ? bytes : STRTAB_CHUNK_BYTES;
+		size_t cap = c ? c->cap * 2 : STRTAB_FIRST_CHUNK_BYTES;
+
+		if (cap > STRTAB_CHUNK_BYTES)
+			cap = STRTAB_CHUNK_BYTES;
+		if (cap < bytes)
+			cap = bytes;
 
 		c = malloc(sizeof(*c) + cap);
 		if (!c)

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "../allocator/vmmath.h"
 #include "trace_text.h"
 
 struct text_parser {
@@ -22,6 +23,7 @@ struct text_parser {
 	struct vmt_trace *t;
 	struct vmt_err *err;
 	bool seen_version, seen_event, seen_range, seen_page, seen_lost;
+	uint32_t range_line;
 	/* Unknown and textual k=v tokens of the current line, joined by spaces. */
 	char *attrs;
 	size_t attrs_len, attrs_cap;
@@ -335,6 +337,7 @@ static int parse_header_line(struct text_parser *P, struct token kw)
 					   t->range_lo, t->range_hi);
 		t->has_range = true;
 		P->seen_range = true;
+		P->range_line = P->lineno;
 	} else if (tok_is(kw, "lost")) {
 		if (P->seen_lost)
 			return parse_error(P, "second lost line");
@@ -434,6 +437,15 @@ static int parse_line(struct text_parser *P)
 	return parse_error(P, "unknown line type '%.*s'", (int)(kw.len > 64 ? 64 : kw.len), kw.s);
 }
 
+/* Whether the main window can hold one page (the model needs one). */
+static bool range_holds_page(const struct vmt_trace *t)
+{
+	uint64_t first;
+
+	return vm_align_up(t->range_lo, t->page_size, &first) &&
+	       vm_fits_below(first, t->page_size, t->range_hi);
+}
+
 int vmt_text_parse(const char *name, const char *buf, size_t len,
 		   struct vmt_trace *t, struct vmt_err *err)
 {
@@ -464,10 +476,18 @@ int vmt_text_parse(const char *name, const char *buf, size_t len,
 	if (!P.seen_version) {
 		P.lineno = P.lineno ? P.lineno : 1;
 		ret = parse_error(&P, "empty trace: no 'vmtrace %d' line", VMT_TEXT_VERSION);
+	} else if (P.seen_range && !range_holds_page(t)) {
+		/* Checked last: a page line may follow the range line. */
+		P.lineno = P.range_line;
+		ret = parse_error(&P, "range [0x%" PRIx64 ", 0x%" PRIx64 ") holds no whole page of %"
+				  PRIu64 " bytes", t->range_lo, t->range_hi, t->page_size);
 	}
 out:
 	if (ret == -ENOMEM)
 		vmt_err_set(err, "%s:%" PRIu32 ": out of memory", name, P.lineno);
+	else if (ret == -E2BIG)
+		vmt_err_set(err, "%s:%" PRIu32 ": more than 2^32 - 1 distinct ids or attributes",
+			    name, P.lineno);
 	free(P.attrs);
 	return ret;
 }

@@ -7,7 +7,7 @@ PACKAGES="
   build-essential ninja-build pkg-config
   libcmocka-dev libjansson-dev libzstd-dev zstd uthash-dev libxxhash-dev
   gnuplot-nox fonts-dejavu-core
-  clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
+  clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev
   libtracecmd-dev libtraceevent-dev trace-cmd linux-perf
   libjemalloc-dev libck-dev
   python3 jq

@@ -6,7 +6,7 @@
 # import fails with FILE:LINE and leaves no output.  Exit 1 on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-vmtrace=build/vmtrace
+vmtrace=${VMTRACE:-build/vmtrace}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -3,7 +3,7 @@
 # --verify exit status on a damaged checksum, usage errors.
 set -eu
 cd "$(dirname "$0")/.."
-v=build/vmtrace
+v=${VMTRACE:-build/vmtrace}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "e2e_info: $*" >&2; exit 1; }

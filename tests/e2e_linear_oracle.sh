@@ -3,6 +3,7 @@
 # independent implementation of the 2.4 placement loop (tests/ref_linear.py)
 # computes, for every shipped trace and every trace in tests/data/.
 set -eu
+vmtrace=${VMTRACE:-build/vmtrace}
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -10,7 +11,7 @@ n=0
 for trace in traces/*.vmt.txt tests/data/*.vmt.txt; do
 	[ -e "$trace" ] || continue
 	python3 tests/ref_linear.py "$trace" > "$tmp/want.csv"
-	build/vmtrace replay -a linear --check --events "$tmp/got.csv" "$trace" > /dev/null
+	"$vmtrace" replay -a linear --check --events "$tmp/got.csv" "$trace" > /dev/null
 	if ! cmp -s "$tmp/want.csv" "$tmp/got.csv"; then
 		echo "FAIL: $trace: linear --events differs from the reference loop:"
 		diff "$tmp/want.csv" "$tmp/got.csv" | head -20

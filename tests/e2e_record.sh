@@ -30,7 +30,7 @@ fail() {
 [ "$(uname -m)" = x86_64 ] || skip "the workload's bpf(2) call is x86-64 only"
 command -v python3 >/dev/null || skip "python3 (the workload) is not installed"
 
-vmtrace=build/vmtrace
+vmtrace=${VMTRACE:-build/vmtrace}
 workload=scripts/workloads/vmalloc_workload.py
 tmp=$(mktemp -d)
 kptr_old=$(cat /proc/sys/kernel/kptr_restrict)
