@@ -36,9 +36,12 @@
 
 #define NO_DEP SIZE_MAX
 
+/* As in replay.c: where the id stands in the trace, and what the model holds. */
 struct mt_id {
 	uint64_t addr, size;
-	bool live;
+	bool live;		/* allocated in the trace (or in the snapshot), not freed */
+	bool freed;		/* freed, not allocated again since */
+	bool placed;		/* the model holds [addr, addr + size) */
 };
 
 struct mt_thread;
@@ -123,16 +126,30 @@ static int mt_alloc(struct mt_thread *th, size_t g, const struct vmt_event *ev)
 	char why[256];
 	int ret, check;
 
+	bool kernel_failed = ev->flags & VMT_F_FAILED;
+
 	th->s.allocs++;
-	if (ev->flags & VMT_F_FAILED)
+	if (kernel_failed)
 		th->s.kernel_failed_allocs++;
-	if (alloc_call_prepare(r->t, &r->w, ev, &call, why, sizeof(why)) || id->live) {
+	if (id->live) {
+		th->s.invalid_events++;
+		return 0;
+	}
+	/* Live in the trace from here on, even if the model never holds it. */
+	if (!kernel_failed) {
+		id->live = true;
+		id->freed = false;
+	}
+	if (alloc_call_prepare(r->t, &r->w, ev, &call, why, sizeof(why))) {
 		th->s.invalid_events++;
 		return 0;
 	}
 	held = lock_account_enter(&th->acct[LOCK_OP_ALLOC], &r->lock);
 	ret = r->o->model->alloc(r->m, call.size, call.align, call.vstart, call.vend,
 				 &addr, &search);
+	/* The kernel kept no area: neither does the model (no free follows). */
+	if (!ret && kernel_failed)
+		ret = r->o->model->free(r->m, addr, &(uint64_t){ 0 }) ? -EFAULT : 0;
 	check = check_locked(th);
 	lock_account_exit(&th->acct[LOCK_OP_ALLOC], &r->lock, held, search);
 	th->ops++;
@@ -146,11 +163,13 @@ static int mt_alloc(struct mt_thread *th, size_t g, const struct vmt_event *ev)
 		th->s.failed_allocs++;
 		return 0;
 	}
+	if (kernel_failed)
+		return 0;
 	if ((ev->flags & VMT_F_VA) && ev->va == addr)
 		th->s.kernel_va_matches++;
 	id->addr = addr;
 	id->size = call.size;
-	id->live = true;
+	id->placed = true;
 	return 0;
 }
 
@@ -163,9 +182,17 @@ static int mt_free(struct mt_thread *th, size_t g)
 
 	th->s.frees++;
 	if (!id->live) {
-		th->s.unknown_frees++;
+		if (id->freed)
+			th->s.double_frees++;
+		else
+			th->s.unknown_frees++;
 		return 0;
 	}
+	id->live = false;
+	id->freed = true;
+	/* Live in the trace but never held by the model: nothing to release. */
+	if (!id->placed)
+		return 0;
 	held = lock_account_enter(&th->acct[LOCK_OP_FREE], &r->lock);
 	ret = r->o->model->free(r->m, id->addr, &search);
 	check = check_locked(th);
@@ -178,7 +205,7 @@ static int mt_free(struct mt_thread *th, size_t g)
 				   id->addr, strerror(-ret));
 	if (histogram_add(&th->free_search, search))
 		return thread_fail(th, -ENOMEM, "out of memory");
-	id->live = false;
+	id->placed = false;
 	return 0;
 }
 
@@ -294,7 +321,13 @@ static int mt_snapshot(struct mt_replay *r, struct replay_summary *s)
 		struct mt_id *id = &r->ids[ev->id];
 		int ret;
 
-		if (!ev->size || ev->va + ev->size < ev->va || id->live) {
+		if (id->live) {
+			s->snapshot_conflicts++;
+			continue;
+		}
+		id->live = true;
+		if (!ev->size || ev->size % r->t->page_size || ev->va % r->t->page_size ||
+		    ev->va + ev->size < ev->va) {
 			s->snapshot_conflicts++;
 			continue;
 		}
@@ -307,7 +340,7 @@ static int mt_snapshot(struct mt_replay *r, struct replay_summary *s)
 			return ret;
 		id->addr = ev->va;
 		id->size = ev->size;
-		id->live = true;
+		id->placed = true;
 		s->snapshot_areas++;
 	}
 	return 0;
@@ -324,6 +357,7 @@ static int mt_merge(struct mt_thread *th, struct replay_summary *s,
 	s->kernel_failed_allocs += th->s.kernel_failed_allocs;
 	s->kernel_va_matches += th->s.kernel_va_matches;
 	s->unknown_frees += th->s.unknown_frees;
+	s->double_frees += th->s.double_frees;
 	s->invalid_events += th->s.invalid_events;
 	s->threads.ops += th->ops;
 	s->threads.dependency_waits += th->dependency_waits;

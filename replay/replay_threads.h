@@ -6,10 +6,11 @@
 #include "replay.h"
 
 /*
- * Replays @t on o->threads threads, o->scale interleaved copies.  Fills
- * the counts, search lengths and end-of-trace fragmentation of @s (not
- * the span maxima or the footprint, which need one global order), its
- * lock statistics and its thread statistics.  Returns 0 or a negative
+ * Replays @t on o->threads threads, o->scale interleaved copies, with the
+ * single-threaded replay's rules for ids (replay.c).  Fills the counts,
+ * search lengths and end-of-trace fragmentation of @s (not the span
+ * maxima, the footprint or kernel_va_conflicts, which need one global
+ * order), its lock statistics and its thread statistics.  Returns 0 or a negative
  * errno with @err set.  o->events_csv and o->series_csv are ignored.
  */
 int replay_threads_run(const struct vmt_trace *t, const struct replay_opts *o,
