@@ -9,10 +9,7 @@
  * where COMM is right-aligned (it may hold spaces and '-': the PID is the
  * digits after its last '-'), FLAGS (`d..1.`) is absent when the
  * irq-info option is off and in trace-cmd's default output, and FIELDS
- * are those of the three vmalloc tracepoints' print formats:
- *   alloc_vmap_area: va_start: DEC size=DEC align=DEC vstart=0xHEX vend=0xHEX failed=DEC
- *   free_vmap_area_noflush: va_start=0xHEX nr_lazy=DEC nr_lazy_max=DEC
- *   purge_vmap_area_lazy: start=0xHEX end=0xHEX num_purged=DEC
+ * are those of the three vmalloc tracepoints' print formats (tp_fields.h).
  * Comment lines (#), blank lines and trace-cmd's `cpus=N` / `version = N`
  * header are skipped; lines of other events are skipped and counted; the
  * ring buffer's loss markers (`CPU:N [LOST M EVENTS]`, trace-cmd's

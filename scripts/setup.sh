@@ -8,7 +8,7 @@ PACKAGES="
   libcmocka-dev libjansson-dev libzstd-dev zstd uthash-dev libxxhash-dev
   gnuplot-nox fonts-dejavu-core
   clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev
-  libtracecmd-dev libtraceevent-dev trace-cmd linux-perf
+  libtracecmd-dev libtracefs-dev libtraceevent-dev trace-cmd linux-perf
   libjemalloc-dev libck-dev
   python3 jq
 "

@@ -23,6 +23,7 @@
 #include "../capture/vmallocinfo.h"
 #include "../replay/trace_io.h"
 #include "../replay/trace_text.h"
+#include "import_util.h"
 
 #define DATA "tests/data/"
 
@@ -30,21 +31,7 @@
 static int import_text(const char *text, struct vmt_trace *t, struct vmt_ftrace_stats *fs,
 		       struct vmt_err *err)
 {
-	struct vmt_builder b;
-	int ret;
-
-	memset(err, 0, sizeof(*err));
-	assert_int_equal(vmt_builder_init(&b, "t.txt"), 0);
-	ret = vmt_ftrace_parse("t.txt", text, strlen(text), &b, fs, err);
-	if (!ret)
-		ret = vmt_builder_finish(&b, t, NULL, err);
-	vmt_builder_free(&b);
-	return ret;
-}
-
-static const char *attrs(const struct vmt_trace *t, const struct vmt_event *ev)
-{
-	return strtab_get(&t->strs, ev->attrs);
+	return import_buffer(parse_ftrace, text, strlen(text), fs, t, NULL, err);
 }
 
 static const char *id(const struct vmt_trace *t, const struct vmt_event *ev)
@@ -57,16 +44,11 @@ static void test_ftrace_real_sample(void **state)
 	struct vmt_trace t;
 	struct vmt_ftrace_stats fs;
 	struct vmt_build_stats bs;
-	struct vmt_builder b;
-	struct vmt_err err = { { 0 } };
-	struct input_file in;
+	struct vmt_err err;
 	const struct vmt_event *ev;
 
 	(void)state;
-	assert_int_equal(input_file_open(DATA "ftrace_sample.txt", &in, &err), 0);
-	assert_int_equal(vmt_builder_init(&b, "sample"), 0);
-	assert_int_equal(vmt_ftrace_parse("sample", in.data, in.len, &b, &fs, &err), 0);
-	assert_int_equal(vmt_builder_finish(&b, &t, &bs, &err), 0);
+	assert_int_equal(import_path(parse_ftrace, DATA "ftrace_sample.txt", &fs, &t, &bs, &err), 0);
 	/* grep -c ': alloc_vmap_area:' etc. on the file: 9, 12, 1. */
 	assert_int_equal(fs.events, 22);
 	assert_int_equal(bs.allocs, 9);
@@ -93,7 +75,7 @@ static void test_ftrace_real_sample(void **state)
 	assert_int_equal(ev->cpu, 1);
 	assert_int_equal(ev->pid, 24410);
 	assert_false(ev->flags & VMT_F_FAILED);
-	assert_string_equal(attrs(&t, ev), "comm=bash");
+	assert_string_equal(event_attrs(&t, ev), "comm=bash");
 
 	/* kworker/1:0-23 [001] ..... 825.736546: free_vmap_area_noflush:
 	 * va_start=0xffffc90000d8c000 nr_lazy=10482 nr_lazy_max=16384 */
@@ -102,7 +84,7 @@ static void test_ftrace_real_sample(void **state)
 	assert_string_equal(id(&t, ev), "u1");
 	assert_int_equal(ev->pid, 23);
 	assert_int_equal(ev->t, 825736546000ull);
-	assert_string_equal(attrs(&t, ev),
+	assert_string_equal(event_attrs(&t, ev),
 			    "comm=kworker/1:0 nr_lazy=10482 nr_lazy_max=16384 addr=0xffffc90000d8c000");
 
 	/* kworker/0:0-9 [000] ..... 830.096853: purge_vmap_area_lazy:
@@ -127,8 +109,6 @@ static void test_ftrace_real_sample(void **state)
 		fail_msg("%s", err.msg);
 	unlink(bin);
 	vmt_trace_free(&t);
-	vmt_builder_free(&b);
-	input_file_close(&in);
 }
 
 /* trace-cmd report's layout: no flags column, maybe "vmalloc:" and a TGID. */
@@ -158,7 +138,7 @@ static void test_ftrace_trace_cmd_layout(void **state)
 	assert_int_equal(t.ev[1].t, 1000000001ull);
 	assert_true(t.ev[1].flags & VMT_F_FAILED);
 	assert_false(t.ev[1].flags & VMT_F_VA);
-	assert_string_equal(attrs(&t, &t.ev[1]), "comm=my%20task-name");
+	assert_string_equal(event_attrs(&t, &t.ev[1]), "comm=my%20task-name");
 	assert_int_equal(t.ev[2].op, VMT_PURGE);
 	assert_int_equal(t.ev[2].t, 2500000000ull);
 	assert_int_equal(t.ev[2].pid, 0);	/* a purge keeps no pid */
@@ -427,7 +407,7 @@ static void test_unpurged_without_traced_free(void **state)
 	ev_alloc(f, 0x140000, 0x1000);
 	finish(f);
 	expect_events(f, "live s1; live s2; free s2; alloc a1");
-	assert_string_equal(attrs(&f->t, &f->t.ev[2]), "synthetic=unpurged");
+	assert_string_equal(event_attrs(&f->t, &f->t.ev[2]), "synthetic=unpurged");
 	assert_int_equal(f->st.unpurged_synthetic, 1);
 	assert_int_equal(f->t.ev[1].attrs, 0);	/* no caller or kind given */
 }
@@ -474,7 +454,7 @@ static void test_unknown_free_and_failed_alloc(void **state)
 	finish(f);
 	expect_events(f, "alloc a1; free u1");
 	assert_true(f->t.ev[0].flags & VMT_F_FAILED);
-	assert_string_equal(attrs(&f->t, &f->t.ev[1]), "addr=0x150000");
+	assert_string_equal(event_attrs(&f->t, &f->t.ev[1]), "addr=0x150000");
 	assert_int_equal(f->st.unknown_frees, 1);
 	assert_int_equal(f->st.failed_allocs, 1);
 	assert_string_equal(vmt_trace_meta(&f->t, "import.unknown_frees"), "1");
@@ -507,7 +487,7 @@ static void test_encoded_comm_round_trips(void **state)
 
 	ev_alloc(f, 0x100000, 0x1000);
 	finish(f);
-	assert_string_equal(attrs(&f->t, &f->t.ev[0]), "comm=a%20b%23%3D%25%01");
+	assert_string_equal(event_attrs(&f->t, &f->t.ev[0]), "comm=a%20b%23%3D%25%01");
 	mem = open_memstream(&text, &len);
 	assert_non_null(mem);
 	assert_int_equal(vmt_text_write(&f->t, mem), 0);
