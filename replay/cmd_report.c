@@ -44,6 +44,7 @@ struct report {
 	const char *commit, *machine, *date, *plots, *command;
 	const char *scaling_csv;	/* --scaling-csv: thread runs for plots/threads.gp */
 	const char *live_csv;		/* --live-csv: bench/live_scaling.sh's table */
+	const char *bench;		/* --bench: bench/results/, from `ninja bench` */
 };
 
 /* The figures `ninja results` draws for each trace: file suffix, caption. */
@@ -289,6 +290,90 @@ static int print_trace(FILE *f, const struct report *rep, size_t first)
 	return 0;
 }
 
+/* A benchmark's JSON (bench/read.sh, bench/replay.sh), or NULL if absent. */
+static json_t *load_bench(const struct report *rep, const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", rep->bench, name);
+	return json_load_file(path, 0, NULL);
+}
+
+static const char *commit_of(const json_t *bench)
+{
+	const char *commit = json_string_value(json_object_get(bench, "commit"));
+
+	return commit ? commit : "?";
+}
+
+/* The throughput targets of the issue, against `ninja bench`'s last run. */
+static void print_benchmarks(FILE *f, const struct report *rep)
+{
+	static const struct {
+		const char *format, *what;
+		double target;
+	} reads[] = {
+		{ "binary", "load a binary trace, no model", 100e6 },
+		{ "text", "parse a text trace, no model", 10e6 },
+		{ "zstd", "load a zstd-compressed binary trace, no model", 0 },
+	};
+	json_t *read = NULL, *replay = NULL, *r;
+	size_t i;
+
+	if (!rep->bench)
+		return;
+	read = load_bench(rep, "read.json");
+	replay = load_bench(rep, "replay.json");
+	if (!read && !replay)
+		return;
+	fputs("## Throughput benchmarks\n\n"
+	      "From `ninja bench` (`bench/read.sh`, `bench/replay.sh`); the commit that ran "
+	      "them is given. Each figure is the median of 3 runs; the ratio compares with "
+	      "reading the same file raw (`read(2)` / `cat > /dev/null`) in the same run, "
+	      "which is what this shared, noisy machine can compare fairly.\n\n"
+	      "| benchmark | events/s | target | time / raw read time | commit |\n"
+	      "|---|---:|---:|---:|---|\n", f);
+	for (i = 0; read && i < sizeof(reads) / sizeof(reads[0]); i++) {
+		size_t k;
+
+		json_array_foreach(json_object_get(read, "results"), k, r) {
+			const char *fmt = json_string_value(json_object_get(r, "format"));
+
+			if (!fmt || strcmp(fmt, reads[i].format))
+				continue;
+			fprintf(f, "| %s (%.0f events) | %.3g | ", reads[i].what,
+				json_number_value(json_object_get(r, "events")),
+				json_number_value(json_object_get(r, "median_events_per_s")));
+			if (reads[i].target)
+				fprintf(f, "%.3g |", reads[i].target);
+			else
+				fputs("- |", f);
+			fprintf(f, " %.3g | %s |\n",
+				json_number_value(json_object_get(r, "median_load_over_raw")),
+				commit_of(read));
+		}
+	}
+	if (replay) {
+		size_t k;
+
+		json_array_foreach(json_object_get(replay, "results"), k, r) {
+			double live = json_number_value(json_object_get(r, "live"));
+
+			fprintf(f, "| replay through %s at %.0f live areas (mean alloc search %.3g; "
+				"bound 2 log2(live) + 8 = %.3g) | %.3g | 5e+06 | %.3g | %s |\n",
+				json_string_value(json_object_get(r, "model")), live,
+				json_number_value(json_object_get(r, "alloc_search_mean")),
+				2 * log2(live) + 8,
+				json_number_value(json_object_get(r, "events_per_sec")),
+				json_number_value(json_object_get(r, "replay_over_raw")),
+				commit_of(replay));
+		}
+	}
+	fputc('\n', f);
+	json_decref(read);
+	json_decref(replay);
+}
+
 /* One row of bench/live_scaling.sh's CSV. */
 struct live_row {
 	char model[64];
@@ -507,6 +592,7 @@ static int write_report(FILE *f, const struct report *rep, FILE *csv, struct vmt
 		if (!seen && (ret = print_trace(f, rep, i)))
 			return ret;
 	}
+	print_benchmarks(f, rep);
 	print_scaling(f, rep, csv);
 	if ((ret = print_live_scaling(f, rep, err)))
 		return ret;
@@ -524,7 +610,8 @@ static void report_usage(FILE *f)
 		"  --plots DIR  link plots/<trace>-{search,frag,holds}.png and threads.png\n"
 		"               where they exist in DIR (RESULTS.md sits beside plots/)\n"
 		"  --scaling-csv F  also write the thread-scaling runs as CSV\n"
-		"  --live-csv F     add bench/live_scaling.sh's table, with log-log slopes\n");
+		"  --live-csv F     add bench/live_scaling.sh's table, with log-log slopes\n"
+		"  --bench DIR      add the throughput benchmarks of DIR (bench/results)\n");
 }
 
 int cmd_report(int argc, char **argv)
@@ -538,6 +625,7 @@ int cmd_report(int argc, char **argv)
 		{ "command", required_argument, NULL, 'C' },
 		{ "scaling-csv", required_argument, NULL, 's' },
 		{ "live-csv", required_argument, NULL, 'v' },
+		{ "bench", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -559,6 +647,7 @@ int cmd_report(int argc, char **argv)
 		case 'C': rep.command = optarg; break;
 		case 's': rep.scaling_csv = optarg; break;
 		case 'v': rep.live_csv = optarg; break;
+		case 'b': rep.bench = optarg; break;
 		case 'h': report_usage(stdout); return 0;
 		default: report_usage(stderr); return EXIT_USAGE;
 		}

@@ -45,16 +45,7 @@ done
 
 # Thread scaling on a recorded multi-CPU trace: the same work (8
 # interleaved copies) on 1, 2, 4 and 8 threads, past the machine's cores.
-scaling_trace=traces/rec-process-burst.vmt.zst
-for model in $models; do
-	for threads in 1 2 4 8; do
-		echo "results.sh: $scaling_trace through $model on $threads threads"
-		json="$work/$(stem_of "$scaling_trace").$model.threads$threads.json"
-		"$vmtrace" replay -a "$model" --threads "$threads" --scale 8 \
-			--json "$json" "$scaling_trace" > /dev/null
-		summaries="$summaries $json"
-	done
-done
+summaries="$summaries $(bench/threads.sh "$work")"
 
 # Search length and time per alloc against live areas (generated traces).
 bench/live_scaling.sh "$work/live.csv"
@@ -69,6 +60,7 @@ machine="$(uname -sr), $(nproc) x ${cpu:-unknown CPU}, $(free -g | awk '/^Mem:/ 
 "$vmtrace" report -o "$work/RESULTS.md" --commit "$commit" --machine "$machine" \
 	--date "$(date -u +%Y-%m-%d)" --command "scripts/setup.sh && ninja results" \
 	--plots "$work/plots" --scaling-csv "$work/scaling.csv" --live-csv "$work/live.csv" \
+	--bench bench/results \
 	$summaries
 gnuplot -e "csv='$work/scaling.csv'; models='$models'; out='$work/plots/threads.png'" plots/threads.gp
 
