@@ -429,6 +429,8 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	vmt_builder_set_snapshot(&s.builder, &snap);
 	ret = vmt_builder_finish(&s.builder, &t, NULL, &err);
+	/* The binary footer's lost count, beside the meta line text keeps. */
+	t.lost_events = lost;
 	if (!ret && (ret = add_meta(&t, &s, &o, lost, snapshot_t, end_t)))
 		vmt_err_set(&err, "out of memory");
 	if (!ret)

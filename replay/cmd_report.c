@@ -228,22 +228,31 @@ static void print_lock_table(FILE *f, const struct report *rep, const char *trac
 	fputc('\n', f);
 }
 
-/* For a `vmtrace record` trace: the event rate it sustained, and losses. */
-static void print_record_rate(FILE *f, const json_t *meta, const struct replay_summary *s)
+/* A number from meta line @key, or -1 when absent. */
+static double meta_number(const json_t *meta, const char *key)
 {
-	const char *snap = json_string_value(json_object_get(meta, "snapshot_t"));
-	const char *end = json_string_value(json_object_get(meta, "end_t"));
-	const char *lost = json_string_value(json_object_get(meta, "lost_events"));
-	double seconds;
+	const char *v = json_string_value(json_object_get(meta, key));
 
-	if (!snap || !end || !lost)
+	return v ? strtod(v, NULL) : -1;
+}
+
+/*
+ * For a `vmtrace record` trace: the rate it sustained, counting the events
+ * the kernel reported (not the frees the import adds for unpurged areas),
+ * over the time recorded after the snapshot, and the losses.
+ */
+static void print_record_rate(FILE *f, const json_t *meta)
+{
+	double snap = meta_number(meta, "snapshot_t"), end = meta_number(meta, "end_t");
+	double traced = meta_number(meta, "import.allocs") + meta_number(meta, "import.frees") +
+			meta_number(meta, "import.purges");
+	const char *lost = json_string_value(json_object_get(meta, "lost_events"));
+
+	if (snap < 0 || end <= snap || !lost || traced < 0)
 		return;
-	seconds = (strtod(end, NULL) - strtod(snap, NULL)) * 1e-9;
-	if (seconds <= 0)
-		return;
-	fprintf(f, "Recorded by `vmtrace record`: %" PRIu64 " events in %.2f s after the "
-		"snapshot, %.0f events/s sustained, %s lost.\n\n", s->events, seconds,
-		(double)s->events / seconds, lost);
+	fprintf(f, "Recorded by `vmtrace record`: %.0f traced events in %.2f s after the "
+		"snapshot, %.0f events/s sustained, %s lost.\n\n", traced, (end - snap) * 1e-9,
+		traced / ((end - snap) * 1e-9), lost);
 }
 
 static void print_trace_meta(FILE *f, const json_t *meta)
@@ -271,7 +280,7 @@ static int print_trace(FILE *f, const struct report *rep, size_t first)
 		json_string_value(json_object_get(r->doc, "window_lo")),
 		json_string_value(json_object_get(r->doc, "window_hi")));
 	print_trace_meta(f, json_object_get(r->doc, "meta"));
-	print_record_rate(f, json_object_get(r->doc, "meta"), &r->s);
+	print_record_rate(f, json_object_get(r->doc, "meta"));
 	print_trace_table(f, rep, r->trace);
 	fputc('\n', f);
 	print_hole_note(f, rep, r->trace);
