@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 
+#include "../replay/number.h"
 #include "scan.h"
 
 static bool is_blank(char c)
@@ -71,31 +72,5 @@ bool tok_value(struct scan_tok tok, const char *key, struct scan_tok *val)
 
 bool tok_u64(struct scan_tok tok, uint64_t *out)
 {
-	unsigned base = 10, digit;
-	uint64_t v = 0;
-	size_t i = 0;
-
-	if (tok.len > 2 && tok.s[0] == '0' && (tok.s[1] == 'x' || tok.s[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	if (i == tok.len)
-		return false;
-	for (; i < tok.len; i++) {
-		char c = tok.s[i];
-
-		if (c >= '0' && c <= '9')
-			digit = c - '0';
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			digit = c - 'a' + 10;
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			digit = c - 'A' + 10;
-		else
-			return false;
-		if (v > (UINT64_MAX - digit) / base)
-			return false;
-		v = v * base + digit;
-	}
-	*out = v;
-	return true;
+	return !parse_u64_text(tok.s, tok.len, out);
 }

@@ -11,7 +11,7 @@
  *          (--lowest-fit-audit, --reference), 0 otherwise;
  *          TIMING: measured on the clock, never compared exactly.
  *   label  the column title in tables and RESULTS.md
- *   definition  what it is; docs/METRICS.md is generated from these.
+ *   definition  what it is; RESULTS.md prints these definitions.
  *
  * The struct replay_summary, the stdout table, the --json keys and the
  * report's labels are all expanded from this list, so they cannot drift.

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../allocator/vmmath.h"
+#include "number.h"
 #include "trace_text.h"
 
 struct text_parser {
@@ -80,37 +81,15 @@ static bool tok_is(struct token tok, const char *word)
 static int parse_u64(struct text_parser *P, struct token tok, const char *what,
 		     uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i = 0;
-	unsigned base = 10, digit;
+	int ret = parse_u64_text(tok.s, tok.len, out);
 
-	if (tok.len > 2 && tok.s[0] == '0' && (tok.s[1] == 'x' || tok.s[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	if (i == tok.len)
-		goto bad;
-	for (; i < tok.len; i++) {
-		char c = tok.s[i];
-
-		if (c >= '0' && c <= '9')
-			digit = c - '0';
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			digit = c - 'a' + 10;
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			digit = c - 'A' + 10;
-		else
-			goto bad;
-		if (v > (UINT64_MAX - digit) / base)
-			return parse_error(P, "%s '%.*s' does not fit in 64 bits", what,
-					   (int)(tok.len > 64 ? 64 : tok.len), tok.s);
-		v = v * base + digit;
-	}
-	*out = v;
+	if (ret == -ERANGE)
+		return parse_error(P, "%s '%.*s' does not fit in 64 bits", what,
+				   (int)(tok.len > 64 ? 64 : tok.len), tok.s);
+	if (ret)
+		return parse_error(P, "%s: expected a decimal or 0x-hex number, got '%.*s'",
+				   what, (int)(tok.len > 64 ? 64 : tok.len), tok.s);
 	return 0;
-bad:
-	return parse_error(P, "%s: expected a decimal or 0x-hex number, got '%.*s'",
-			   what, (int)(tok.len > 64 ? 64 : tok.len), tok.s);
 }
 
 /* Bytes allowed in an id: [A-Za-z0-9_.-]. */
