@@ -75,8 +75,7 @@ const char *vmt_kind_name(enum vmt_kind kind)
 	return kind < VMT_KIND_COUNT ? kind_names[kind] : "?";
 }
 
-/* Does @sym (up to its first '.', a compiler suffix) match @pattern? */
-static bool matches(const char *pattern, const char *sym)
+bool vmt_symbol_matches(const char *pattern, const char *sym)
 {
 	size_t plen = strlen(pattern), slen = strcspn(sym, ".");
 
@@ -88,7 +87,7 @@ static bool matches(const char *pattern, const char *sym)
 static bool is_api(const char *sym)
 {
 	for (size_t r = 0; r < NRULES; r++)
-		if (rules[r].api && matches(rules[r].pattern, sym))
+		if (rules[r].api && vmt_symbol_matches(rules[r].pattern, sym))
 			return true;
 	return false;
 }
@@ -100,7 +99,7 @@ struct vmt_class vmt_classify(const char *const *frames, size_t n)
 
 	for (size_t r = 0; r < NRULES && !kind_found; r++)
 		for (size_t f = 0; f < n; f++)
-			if (frames[f] && matches(rules[r].pattern, frames[f])) {
+			if (frames[f] && vmt_symbol_matches(rules[r].pattern, frames[f])) {
 				c.kind = rules[r].kind;
 				kind_found = true;
 				break;

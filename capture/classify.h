@@ -7,6 +7,7 @@
 #ifndef VMTRACE_CLASSIFY_H
 #define VMTRACE_CLASSIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum vmt_kind {
@@ -38,5 +39,9 @@ struct vmt_class {
  * matches any frame gives the kind.
  */
 struct vmt_class vmt_classify(const char *const *frames, size_t n);
+
+/* Does the symbol @sym, up to its first '.' (a compiler suffix), match
+ * @pattern: an exact name, or a prefix when it ends in '*'? */
+bool vmt_symbol_matches(const char *pattern, const char *sym);
 
 #endif /* VMTRACE_CLASSIFY_H */

@@ -14,6 +14,9 @@
  *      builder until the command exits, the duration ends, or a signal;
  *   4. detach, drain what is left, read the lost count, build and save
  *      the trace whole or not at all.
+ * With --locks, step 2 also finds the vmalloc locks (lock_waits.h): by
+ * name when kallsyms lists data symbols, else by the functions that take
+ * them; the waits become kernel_lock.* meta lines, not trace events.
  * Times are CLOCK_MONOTONIC nanoseconds (what bpf_ktime_get_ns reads)
  * since the moment just before attaching.
  */
@@ -37,6 +40,7 @@
 #include "classify.h"
 #include "kallsyms.h"
 #include "kptr.h"
+#include "lock_waits.h"
 #include "record.h"
 #include "vmallocinfo.h"
 
@@ -56,14 +60,21 @@ struct record_opts {
 	const char *output;
 	double duration;	/* seconds, 0: until the command ends or a signal */
 	bool stacks;
+	bool locks;
 	char **command;		/* NULL-terminated, or NULL */
 };
 
 /* What the ring-buffer callback needs. */
 struct session {
 	struct vmt_builder builder;
-	struct ksyms ksyms;	/* empty with --no-stacks */
-	bool stacks;
+	struct ksyms ksyms;	/* empty with --no-stacks and without --locks */
+	bool stacks, locks;
+	/* --locks: the vmalloc locks kallsyms names, and the waits seen. */
+	uint64_t named_addr[VMT_NAMED_LOCKS_MAX];
+	const char *named_name[VMT_NAMED_LOCKS_MAX];
+	size_t nnamed;
+	struct vmt_lock_waits lock_waits;
+	uint64_t nlock_waits, other_lock_waits;
 	uint64_t t0;		/* CLOCK_MONOTONIC ns before attaching */
 	uint64_t events, stack_errors;
 	struct vmt_err err;	/* why the callback stopped the poll */
@@ -81,7 +92,7 @@ static void record_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vmtrace record [-o FILE] [--duration SECONDS] [--stacks|--no-stacks]\n"
-		"                      [-- COMMAND ARGS...]\n"
+		"                      [--locks] [-- COMMAND ARGS...]\n"
 		"\n"
 		"Records the kernel's vmap area allocations, frees and purges (eBPF on the\n"
 		"vmalloc tracepoints) and the busy areas at the start (/proc/vmallocinfo)\n"
@@ -92,7 +103,10 @@ static void record_usage(FILE *f)
 		"  --duration SECONDS  stop after this long\n"
 		"  --stacks            a kernel stack per allocation, for caller= and kind=\n"
 		"                      (the default)\n"
-		"  --no-stacks         no stacks: cheaper, no caller= or kind=\n");
+		"  --no-stacks         no stacks: cheaper, no caller= or kind=\n"
+		"  --locks             also time the kernel's waits for the vmalloc locks\n"
+		"                      (lock:contention_begin/end) into kernel_lock.* meta\n"
+		"                      lines: count, total, max, p50, p99 per lock\n");
 }
 
 /* Returns 0; 1 when --help was answered; or EXIT_USAGE after saying why. */
@@ -103,6 +117,7 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "stacks", no_argument, NULL, 's' },
 		{ "no-stacks", no_argument, NULL, 'S' },
+		{ "locks", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -127,6 +142,7 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 			break;
 		case 's': o->stacks = true; break;
 		case 'S': o->stacks = false; break;
+		case 'l': o->locks = true; break;
 		case 'h':
 			record_usage(stdout);
 			return 1;
@@ -140,28 +156,65 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 	return 0;
 }
 
-/* Names the stack's frames and classifies them into kind= and caller=. */
-static size_t stack_attrs(struct session *s, const struct vmt_bpf_event *e,
-			  struct vmt_raw_text text[2])
+/* Names the record's stack frames into @frames; returns how many. */
+static size_t stack_frames(struct session *s, const struct vmt_bpf_event *e,
+			   const char *frames[VMT_STACK_DEPTH])
 {
-	const char *frames[VMT_STACK_DEPTH];
 	size_t n = 0;
-	struct vmt_class c;
 
-	if (!s->stacks)
-		return 0;
 	if (e->stack_bytes < 0) {
 		s->stack_errors++;
 		return 0;
 	}
 	for (; n < VMT_STACK_DEPTH && n * sizeof(e->stack[0]) < (size_t)e->stack_bytes; n++)
 		frames[n] = ksyms_name(&s->ksyms, e->stack[n]);
+	return n;
+}
+
+/* Names the stack's frames and classifies them into kind= and caller=. */
+static size_t stack_attrs(struct session *s, const struct vmt_bpf_event *e,
+			  struct vmt_raw_text text[2])
+{
+	const char *frames[VMT_STACK_DEPTH];
+	size_t n;
+	struct vmt_class c;
+
+	if (!s->stacks)
+		return 0;
+	n = stack_frames(s, e, frames);
+	if (!n && e->stack_bytes < 0)
+		return 0;
 	c = vmt_classify(frames, n);
 	text[0] = (struct vmt_raw_text){ "kind", vmt_kind_name(c.kind) };
 	if (c.caller < 0)
 		return 1;
 	text[1] = (struct vmt_raw_text){ "caller", frames[c.caller] };
 	return 2;
+}
+
+/* A wait under a vmalloc function: for a vmalloc lock when kallsyms
+ * names the lock or its taker is a lock site (lock_waits.h), named so;
+ * else for some lock deeper down, and not kept. */
+static int on_lock_wait(struct session *s, const struct vmt_bpf_event *e)
+{
+	const char *frames[VMT_STACK_DEPTH], *name = NULL;
+	size_t n = stack_frames(s, e, frames);
+	int ret;
+
+	for (size_t i = 0; i < s->nnamed && !name; i++)
+		if (s->named_addr[i] == e->a)
+			name = s->named_name[i];
+	if (!name)
+		name = vmt_lock_site(frames, n);
+	if (!name) {
+		s->other_lock_waits++;
+		return 0;
+	}
+	ret = vmt_lock_waits_add(&s->lock_waits, e->a, name, e->b);
+	if (ret)
+		vmt_err_set(&s->err, "out of memory");
+	s->nlock_waits++;
+	return ret;
 }
 
 /* The ring-buffer callback: one BPF record into the builder. */
@@ -179,6 +232,8 @@ static int on_event(void *ctx, const struct vmt_bpf_event *e)
 		.line = (uint32_t)(s->events + 1),
 	};
 
+	if (e->kind == VMT_BPF_LOCK_WAIT)
+		return on_lock_wait(s, e);
 	memcpy(comm, e->comm, VMT_COMM_LEN);
 	comm[VMT_COMM_LEN] = '\0';
 	switch (e->kind) {
@@ -213,8 +268,46 @@ static int on_event(void *ctx, const struct vmt_bpf_event *e)
 	return vmt_builder_add(&s->builder, &raw, &s->err);
 }
 
+/* The vmalloc locks that kallsyms names (none without KALLSYMS_ALL). */
+static int find_named_locks(struct session *s, struct vmt_err *err)
+{
+	struct ksyms data;
+	uint64_t start, end;
+	int ret;
+
+	ret = ksyms_load_types(&data, "/proc/kallsyms", "dDbB", err);
+	if (ret == -EACCES)	/* no data symbol has an address to show */
+		return 0;
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < data.n; i++) {
+		const char *sym = ksyms_get(&data, i, &start, &end);
+
+		for (size_t j = 0; vmt_lock_symbols[j] && s->nnamed < VMT_NAMED_LOCKS_MAX; j++)
+			if (!strcmp(sym, vmt_lock_symbols[j])) {
+				s->named_addr[s->nnamed] = start;
+				s->named_name[s->nnamed++] = vmt_lock_symbols[j];
+			}
+	}
+	ksyms_free(&data);
+	return 0;
+}
+
+/* --locks: tells the BPF programs which waits to time. */
+static int watch_locks(struct vmt_recorder *r, const struct session *s, struct vmt_err *err)
+{
+	struct vmt_text_range sites[VMT_LOCK_SITES_MAX];
+	size_t nsites;
+	int ret;
+
+	ret = vmt_lock_site_ranges(&s->ksyms, sites, VMT_LOCK_SITES_MAX, &nsites, err);
+	if (!ret)
+		ret = vmt_recorder_watch_locks(r, sites, nsites, s->named_addr, s->nnamed, err);
+	return ret;
+}
+
 /*
- * Reads kallsyms (for stacks) and the vmallocinfo snapshot with
+ * Reads kallsyms (for stacks and locks) and the vmallocinfo snapshot with
  * kptr_restrict at 1, and restores it whatever happens.  A failed restore
  * is said at once, even when a read failed first: the administrator must
  * learn that the setting was left changed.
@@ -234,8 +327,10 @@ static int read_kernel_addresses(struct session *s, struct vmt_snapshot *snap,
 	 * so that window must be short; kallsyms can come after. */
 	ret = vmt_vmallocinfo_load("/proc/vmallocinfo", snap, err);
 	*snapshot_t = monotonic_ns() - s->t0;
-	if (!ret && s->stacks)
+	if (!ret && (s->stacks || s->locks))
 		ret = ksyms_load(&s->ksyms, "/proc/kallsyms", err);
+	if (!ret && s->locks)
+		ret = find_named_locks(s, err);
 	restored = kptr_restrict_restore(&k, &restore_err);
 	if (restored)
 		fprintf(stderr, "vmtrace record: %s\n", restore_err.msg);
@@ -392,6 +487,7 @@ int cmd_record(int argc, char **argv)
 	if (ret)
 		return ret == 1 ? 0 : ret;
 	s.stacks = o.stacks;
+	s.locks = o.locks;
 	catch_stop_signals();
 	if ((ret = vmt_builder_init(&s.builder, "bpf")) || (ret = vmt_snapshot_init(&snap))) {
 		vmt_err_set(&err, "out of memory");
@@ -399,12 +495,14 @@ int cmd_record(int argc, char **argv)
 	}
 	s.t0 = monotonic_ns();
 	ret = vmt_recorder_start(&r, &(struct vmt_recorder_opts){
-		.stacks = o.stacks, .on_event = on_event, .ctx = &s }, &err);
+		.stacks = o.stacks, .locks = o.locks, .on_event = on_event, .ctx = &s }, &err);
 	if (ret == -EPERM || ret == -ENOENT || ret == -EOPNOTSUPP)
 		exit_code = EXIT_USAGE;
 	if (ret)
 		goto out;
 	ret = read_kernel_addresses(&s, &snap, &snapshot_t, &err);
+	if (!ret && o.locks)
+		ret = watch_locks(r, &s, &err);
 	if (ret)
 		goto out;
 	if (o.command && !stop_signal) {
@@ -433,12 +531,20 @@ int cmd_record(int argc, char **argv)
 	t.lost_events = lost;
 	if (!ret && (ret = add_meta(&t, &s, &o, lost, snapshot_t, end_t)))
 		vmt_err_set(&err, "out of memory");
+	if (!ret && o.locks &&
+	    (ret = vmt_lock_waits_meta(&s.lock_waits, s.nnamed ? "kallsyms" : "stack", &t)))
+		vmt_err_set(&err, "out of memory");
 	if (!ret)
 		ret = vmt_trace_save(o.output, &t, &err);
 	if (!ret) {
 		exit_code = 0;
 		fprintf(stderr, "vmtrace record: %" PRIu64 " events (%" PRIu64 " lost), %zu live "
 			"areas: %s\n", s.events, lost, snap.n, o.output);
+		if (o.locks)
+			fprintf(stderr, "vmtrace record: %" PRIu64 " waits for %zu vmalloc locks "
+				"(found by %s), %" PRIu64 " for other locks under vmalloc "
+				"functions\n", s.nlock_waits, s.lock_waits.n,
+				s.nnamed ? "kallsyms" : "stack", s.other_lock_waits);
 	}
 out:
 	if (child > 0) {
@@ -454,6 +560,7 @@ out:
 	vmt_trace_free(&t);
 	vmt_snapshot_free(&snap);
 	ksyms_free(&s.ksyms);
+	vmt_lock_waits_free(&s.lock_waits);
 	vmt_builder_free(&s.builder);
 	return exit_code;
 }

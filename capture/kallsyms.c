@@ -39,9 +39,10 @@ static int ksyms_push(struct ksyms *k, uint64_t addr, const char *name, size_t l
 	return strtab_intern(&k->names, name, len, &s->name);
 }
 
-/* One line: `ADDR TYPE NAME [\t[MODULE]]`.  Sets *@seen_nonzero. */
+/* One line: `ADDR TYPE NAME [\t[MODULE]]`, kept when TYPE is in @types.
+ * Sets *@seen_nonzero. */
 static int parse_line(struct ksyms *k, const char *line, const char *end,
-		      bool *seen_nonzero)
+		      const char *types, bool *seen_nonzero)
 {
 	const char *p = line, *name;
 	uint64_t addr = 0;
@@ -66,12 +67,18 @@ static int parse_line(struct ksyms *k, const char *line, const char *end,
 		return -EINVAL;
 	if (addr)
 		*seen_nonzero = true;
-	if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+	if (!type || !strchr(types, type))
 		return 0;
 	return ksyms_push(k, addr, name, p - name);
 }
 
 int ksyms_load(struct ksyms *k, const char *path, struct vmt_err *err)
+{
+	return ksyms_load_types(k, path, "tTwW", err);
+}
+
+int ksyms_load_types(struct ksyms *k, const char *path, const char *types,
+		     struct vmt_err *err)
 {
 	struct input_file in = { 0 };
 	bool seen_nonzero = false;
@@ -92,7 +99,7 @@ int ksyms_load(struct ksyms *k, const char *path, struct vmt_err *err)
 		if (!nl)
 			nl = end;
 		lineno++;
-		ret = parse_line(k, line, nl, &seen_nonzero);
+		ret = parse_line(k, line, nl, types, &seen_nonzero);
 		if (ret == -EINVAL)
 			vmt_err_set(err, "%s:%" PRIu32 ": not `ADDRESS TYPE NAME`", path, lineno);
 		if (ret)
@@ -138,4 +145,11 @@ const char *ksyms_name(const struct ksyms *k, uint64_t ret)
 			hi = mid;
 	}
 	return lo ? strtab_get(&k->names, k->syms[lo - 1].name) : NULL;
+}
+
+const char *ksyms_get(const struct ksyms *k, size_t i, uint64_t *start, uint64_t *end)
+{
+	*start = k->syms[i].addr;
+	*end = i + 1 < k->n ? k->syms[i + 1].addr : UINT64_MAX;
+	return strtab_get(&k->names, k->syms[i].name);
 }

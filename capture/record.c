@@ -70,6 +70,13 @@ static int check_tracepoints(struct vmt_recorder *r, struct vmt_err *err)
 		}
 	r->has_purge = btf__find_by_name_kind(btf, "trace_event_raw_purge_vmap_area_lazy",
 					       BTF_KIND_STRUCT) >= 0;
+	if (r->opts.locks &&
+	    (btf__find_by_name_kind(btf, "trace_event_raw_contention_begin", BTF_KIND_STRUCT) < 0 ||
+	     btf__find_by_name_kind(btf, "trace_event_raw_contention_end", BTF_KIND_STRUCT) < 0)) {
+		vmt_err_set(err, "the kernel has no lock:contention_begin/contention_end "
+			    "tracepoints: --locks needs Linux 5.19 or later");
+		ret = -ENOENT;
+	}
 out:
 	btf__free(btf);
 	return ret;
@@ -153,6 +160,8 @@ int vmt_recorder_start(struct vmt_recorder **rp, const struct vmt_recorder_opts 
 			"tracepoint; purges are not recorded\n");
 		bpf_program__set_autoload(r->skel->progs.vmt_purge, false);
 	}
+	bpf_program__set_autoload(r->skel->progs.vmt_lock_begin, o->locks);
+	bpf_program__set_autoload(r->skel->progs.vmt_lock_end, o->locks);
 	ret = vmtrace__load(r->skel);
 	if (ret) {
 		ret = refused(err, "load the BPF programs", ret);
@@ -173,6 +182,29 @@ int vmt_recorder_start(struct vmt_recorder **rp, const struct vmt_recorder_opts 
 	return 0;
 out:
 	vmt_recorder_destroy(r);
+	return ret;
+}
+
+int vmt_recorder_watch_locks(struct vmt_recorder *r, const struct vmt_text_range *sites,
+			     size_t nsites, const uint64_t *locks, size_t nlocks,
+			     struct vmt_err *err)
+{
+	uint8_t yes = 1;
+	int ret = 0;
+
+	/* The named locks first: a site list is read up to its first empty
+	 * entry, so it is in use as soon as its first entry is. */
+	for (size_t i = 0; i < nlocks && !ret; i++)
+		ret = bpf_map__update_elem(r->skel->maps.named_locks, &locks[i],
+					   sizeof(locks[i]), &yes, sizeof(yes), BPF_ANY);
+	for (size_t i = nsites; i-- > 0 && !ret;) {
+		uint32_t key = (uint32_t)i;
+
+		ret = bpf_map__update_elem(r->skel->maps.lock_sites, &key, sizeof(key),
+					   &sites[i], sizeof(sites[i]), BPF_ANY);
+	}
+	if (ret)
+		vmt_err_set(err, "cannot fill the BPF lock maps: %s", strerror(-ret));
 	return ret;
 }
 

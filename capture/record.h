@@ -9,6 +9,7 @@
 #define VMTRACE_RECORD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
 
@@ -23,19 +24,31 @@ typedef int (*vmt_bpf_fn)(void *ctx, const struct vmt_bpf_event *ev);
 
 struct vmt_recorder_opts {
 	bool stacks;		/* a kernel stack per allocation */
+	bool locks;		/* time the waits for vmalloc locks (lock:contention_*) */
 	vmt_bpf_fn on_event;
 	void *ctx;
 };
 
 /*
- * Checks the prerequisites (root, kernel BTF, the vmalloc tracepoints,
- * tracefs), then loads and attaches the programs.  Returns 0 with *@r set,
+ * Checks the prerequisites (root, kernel BTF, the vmalloc tracepoints and,
+ * with o->locks, the lock ones; tracefs), then loads and attaches the programs.  Returns 0 with *@r set,
  * or a negative errno with one sentence in @err: -EPERM, -ENOENT and
  * -EOPNOTSUPP mean the machine lacks something (the sentence says what and
  * how to get it); others are failures.
  */
 int vmt_recorder_start(struct vmt_recorder **r, const struct vmt_recorder_opts *o,
 		       struct vmt_err *err);
+
+/*
+ * Says which waits are for vmalloc locks: those in a function of
+ * @sites[0..@nsites) and those for a lock at @locks[0..@nlocks).  Until
+ * this is called no wait is timed.  Preconditions: started with o->locks,
+ * @nsites < VMT_LOCK_SITES_MAX, @nlocks <= VMT_NAMED_LOCKS_MAX.  Returns 0
+ * or a negative errno with @err set.
+ */
+int vmt_recorder_watch_locks(struct vmt_recorder *r, const struct vmt_text_range *sites,
+			     size_t nsites, const uint64_t *locks, size_t nlocks,
+			     struct vmt_err *err);
 
 /* Did the kernel offer vmalloc:purge_vmap_area_lazy (purges are recorded)? */
 bool vmt_recorder_has_purge(const struct vmt_recorder *r);

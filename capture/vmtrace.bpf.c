@@ -5,6 +5,12 @@
  * the running kernel's trace_event_raw_* layouts), the time, CPU, thread and
  * (for allocations) the kernel stack into the ring buffer `events`.  A full
  * ring buffer drops the event and counts it in `lost`, per CPU.
+ *
+ * With --locks, two more programs time the waits for the vmalloc locks:
+ * lock:contention_begin keeps (per thread) the time, lock and kernel stack
+ * of a wait for a lock that is named in `named_locks` or whose stack runs
+ * through a function of `lock_sites`; lock:contention_end of the same lock
+ * turns it into one VMT_BPF_LOCK_WAIT record.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -28,6 +34,39 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lost SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VMT_LOCK_SITES_MAX);
+	__type(key, __u32);
+	__type(value, struct vmt_text_range);
+} lock_sites SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VMT_NAMED_LOCKS_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} named_locks SEC(".maps");
+
+/* A wait in progress: what contention_begin saw. */
+struct lock_wait {
+	__u64 t_ns;
+	__u64 lock;
+	__u32 flags;
+	__s32 stack_bytes;
+	__u64 stack[VMT_STACK_DEPTH];
+};
+
+/* By thread id: a sleeping lock (vmap_purge_lock is a mutex) may end its
+ * wait on another CPU.  One wait per thread: a contention nested in it
+ * (an interrupt's) is not timed. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct lock_wait);
+} lock_waits SEC(".maps");
 
 static struct vmt_bpf_event *reserve(__u32 kind)
 {
@@ -100,5 +139,66 @@ int vmt_purge(struct trace_event_raw_purge_vmap_area_lazy *ctx)
 	e->c = BPF_CORE_READ(ctx, npurged);
 	e->d = e->e = 0;
 	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Does a return address of @w's stack lie in a function of lock_sites? */
+static bool at_lock_site(const struct lock_wait *w)
+{
+	for (__u32 f = 0; f < VMT_STACK_DEPTH; f++) {
+		__u64 site = w->stack[f] - 1;	/* the call, not the return */
+
+		if ((__s64)(f * sizeof(w->stack[0])) >= w->stack_bytes)
+			return false;
+		for (__u32 i = 0; i < VMT_LOCK_SITES_MAX; i++) {
+			__u32 key = i;
+			struct vmt_text_range *r = bpf_map_lookup_elem(&lock_sites, &key);
+
+			if (!r || !r->end)
+				break;
+			if (site >= r->start && site < r->end)
+				return true;
+		}
+	}
+	return false;
+}
+
+SEC("tracepoint/lock/contention_begin")
+int vmt_lock_begin(struct trace_event_raw_contention_begin *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct lock_wait w = {};
+
+	w.lock = (__u64)BPF_CORE_READ(ctx, lock_addr);
+	w.flags = BPF_CORE_READ(ctx, flags);
+	w.stack_bytes = bpf_get_stack(ctx, w.stack, sizeof(w.stack), 0);
+	if (!bpf_map_lookup_elem(&named_locks, &w.lock) && !at_lock_site(&w))
+		return 0;
+	w.t_ns = bpf_ktime_get_ns();
+	bpf_map_update_elem(&lock_waits, &tid, &w, BPF_NOEXIST);
+	return 0;
+}
+
+SEC("tracepoint/lock/contention_end")
+int vmt_lock_end(struct trace_event_raw_contention_end *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct lock_wait *w = bpf_map_lookup_elem(&lock_waits, &tid);
+	struct vmt_bpf_event *e;
+
+	if (!w || w->lock != (__u64)BPF_CORE_READ(ctx, lock_addr))
+		return 0;	/* not timed, or the end of a nested wait */
+	e = reserve(VMT_BPF_LOCK_WAIT);
+	if (e) {
+		e->a = w->lock;
+		e->b = e->t_ns - w->t_ns;
+		e->c = w->flags;
+		e->d = (__u64)(__s64)BPF_CORE_READ(ctx, ret);
+		e->e = 0;
+		e->stack_bytes = w->stack_bytes;
+		__builtin_memcpy(e->stack, w->stack, sizeof(e->stack));
+		bpf_ringbuf_submit(e, 0);
+	}
+	bpf_map_delete_elem(&lock_waits, &tid);
 	return 0;
 }

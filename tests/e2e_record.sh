@@ -16,19 +16,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-skip() {
-	echo "SKIPPED: $*"
-	exit 77
-}
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
-
-[ "$(id -u)" -eq 0 ] || skip "not root (vmtrace record loads BPF programs)"
-[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
-[ "$(uname -m)" = x86_64 ] || skip "the workload's bpf(2) call is x86-64 only"
-command -v python3 >/dev/null || skip "python3 (the workload) is not installed"
+. tests/record_prereqs.sh
 
 vmtrace=${VMTRACE:-build/vmtrace}
 workload=scripts/workloads/vmalloc_workload.py
