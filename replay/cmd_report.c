@@ -401,7 +401,7 @@ static void print_benchmarks(FILE *f, const struct report *rep)
 	} reads[] = {
 		{ "binary", "load a binary trace, no model", 100e6 },
 		{ "text", "parse a text trace, no model", 10e6 },
-		{ "zstd", "load a zstd-compressed binary trace, no model", 0 },
+		{ "binary+zstd", "load a zstd-compressed binary trace, no model", 0 },
 	};
 	json_t *read = NULL, *replay = NULL, *r;
 	size_t i;
