@@ -9,8 +9,10 @@
 #      the per-CPU cache of 2 stacks per CPU vmallocs a kernel stack), then
 #      BPF array maps of 64 KiB created and closed for a second (each
 #      create is exactly one vmalloc in bpf_map_area_alloc).
-#   2. `record --duration 60` stopped by SIGTERM after 2 s: must end
-#      cleanly with a complete trace.
+#   2. `record --duration 60` stopped by SIGTERM, then by SIGINT, after
+#      2 s: must end cleanly with a complete trace; killed by SIGKILL:
+#      must leave nothing under the final name.  No BPF program of ours
+#      stays attached after any of them.
 # Both run with kernel.kptr_restrict=2, which hides every kernel address:
 # the snapshot must still have real ones, and 2 must be back afterwards.
 set -u
@@ -92,6 +94,40 @@ check_trace "$tmp/term.txt"
 end_t=$(sed -n 's/^meta end_t //p' "$tmp/term.txt")
 [ "$end_t" -lt 60000000000 ] || fail "SIGTERM did not stop the 60 s recording (end_t $end_t ns)"
 echo "SIGTERM: stopped after $end_t ns, trace complete"
+
+# No program of ours may stay attached once record has exited.
+attached() {
+	bpftool prog show 2>/dev/null | grep -cE 'name vmt_(alloc|free|purge|lock)' || true
+}
+[ "$(attached)" -eq 0 ] || fail "BPF programs still attached after record exited"
+
+# 2b. SIGINT ends it as cleanly, here writing a binary trace.
+"$vmtrace" record -o "$tmp/int.vmt.zst" --duration 60 2> "$tmp/int.err" &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 0 ] || fail "record stopped by SIGINT exited $rc: $(cat "$tmp/int.err")"
+"$vmtrace" info --verify "$tmp/int.vmt.zst" > /dev/null ||
+	fail "the trace SIGINT finished does not verify"
+[ "$(attached)" -eq 0 ] || fail "BPF programs still attached after SIGINT"
+echo "SIGINT: binary trace complete and verified"
+
+# 2c. SIGKILL cannot be caught: nothing may appear under the final name,
+# the kernel detaches the programs with the process, and kptr_restrict
+# (changed only while the snapshot is read, long over after 2 s) is 2.
+"$vmtrace" record -o "$tmp/kill.vmt.zst" --duration 60 2> /dev/null &
+pid=$!
+sleep 2
+kill -KILL "$pid"
+wait "$pid"
+[ ! -e "$tmp/kill.vmt.zst" ] || fail "a SIGKILLed record left a file under the final name"
+rm -f "$tmp"/kill.vmt.zst.tmp.*
+[ "$(cat /proc/sys/kernel/kptr_restrict)" = 2 ] || fail "kernel.kptr_restrict changed after SIGKILL"
+sleep 1
+[ "$(attached)" -eq 0 ] || fail "BPF programs still attached after SIGKILL"
+echo "SIGKILL: no file under the final name, programs detached"
 
 # 3. Not root: one sentence, exit 2, no output file.
 if command -v setpriv >/dev/null; then
