@@ -150,11 +150,14 @@ int vmt_builder_add(struct vmt_builder *b, const struct vmt_raw_event *raw,
 		ev.align = raw->align;
 		ev.vstart = raw->vstart;
 		ev.vend = raw->vend;
-		ev.va = raw->va;
 		ev.flags |= VMT_F_ALIGN | VMT_F_VSTART | VMT_F_VEND;
-		/* A failed alloc's address is an error code, not a place. */
-		if (!(raw->flags & VMT_F_FAILED))
+		/* A failed alloc's address is an error code (vend), not a
+		 * place: it is not kept, as the format has no va without
+		 * VMT_F_VA (a stray one made binary output fail). */
+		if (!(raw->flags & VMT_F_FAILED)) {
+			ev.va = raw->va;
 			ev.flags |= VMT_F_VA;
+		}
 		break;
 	case VMT_FREE:
 		ev.va = raw->va;	/* resolved to an id by finish */

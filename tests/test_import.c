@@ -138,6 +138,7 @@ static void test_ftrace_trace_cmd_layout(void **state)
 	assert_int_equal(t.ev[1].t, 1000000001ull);
 	assert_true(t.ev[1].flags & VMT_F_FAILED);
 	assert_false(t.ev[1].flags & VMT_F_VA);
+	assert_int_equal(t.ev[1].va, 0);	/* no field without its flag */
 	assert_string_equal(event_attrs(&t, &t.ev[1]), "comm=my%20task-name");
 	assert_int_equal(t.ev[2].op, VMT_PURGE);
 	assert_int_equal(t.ev[2].t, 2500000000ull);
