@@ -375,11 +375,15 @@ static int model_free(struct replay *r, uint64_t addr, uint64_t *search)
 static int reference_alloc(struct replay *r, const struct vmt_event *ev,
 			   const struct alloc_call *c, bool placed, uint64_t addr)
 {
-	struct ref_area *st = &r->ref_ids[ev->id];
 	uint64_t ref_addr = 0, search;
+	struct ref_area *st;
 	int ret;
 
-	if (!r->ref || st->placed)
+	/* ref_ids is NULL without a reference: no index into it then. */
+	if (!r->ref)
+		return 0;
+	st = &r->ref_ids[ev->id];
+	if (st->placed)
 		return 0;
 	ret = r->o->reference->alloc(r->ref, c->size, c->align, c->vstart, c->vend,
 				     &ref_addr, &search);
@@ -395,11 +399,14 @@ static int reference_alloc(struct replay *r, const struct vmt_event *ev,
 
 static int reference_free(struct replay *r, const struct vmt_event *ev)
 {
-	struct ref_area *st = &r->ref_ids[ev->id];
+	struct ref_area *st;
 	uint64_t search;
 	int ret;
 
-	if (!r->ref || !st->placed)
+	if (!r->ref)
+		return 0;
+	st = &r->ref_ids[ev->id];
+	if (!st->placed)
 		return 0;
 	st->placed = false;
 	ret = r->o->reference->free(r->ref, st->addr, &search);
