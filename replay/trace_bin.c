@@ -253,6 +253,10 @@ static int read_header(const struct bin_reader *R, struct vmt_trace *t,
 		return bad(R, VMT_BIN_OFF_RANGE_LO,
 			   "range: lo 0x%" PRIx64 " is not below hi 0x%" PRIx64,
 			   t->range_lo, t->range_hi);
+	if (t->has_range && !vmt_range_holds_page(t))
+		return bad(R, VMT_BIN_OFF_RANGE_LO,
+			   "range [0x%" PRIx64 ", 0x%" PRIx64 ") holds no whole page of %" PRIu64
+			   " bytes", t->range_lo, t->range_hi, t->page_size);
 	if (!t->has_range && (t->range_lo || t->range_hi))
 		return bad(R, VMT_BIN_OFF_RANGE_LO, "range bounds without the range flag");
 

@@ -5,7 +5,7 @@
  * (tests/lockstep.h: which models must agree when, every invariant
  * checker after every operation).  Any broken rule is a finding.
  *
- * Input: 3 header bytes, then 4 bytes per operation (at most MAX_OPS):
+ * Input: 3 header bytes, then 4 bytes per operation (at most MAX_OPS, 32):
  *   h0 h1   window of (h0 | h1 << 8) + 1 pages of 4 KiB
  *   h2      bit 0: the window ends one page below 2^64, else starts at 4 GiB
  *   op a b c, by op % 4:
@@ -25,7 +25,7 @@
 #include "fuzz.h"
 
 #define PAGE 4096ull
-#define MAX_OPS 256
+#define MAX_OPS 32
 
 struct interp {
 	struct lockstep ls;
