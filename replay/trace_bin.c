@@ -562,7 +562,9 @@ int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
 	struct event_limits lim = { t->ids.count, &t->strs, calloc(t->strs.count, 1), false };
 	unsigned char h[VMT_BIN_HEADER_SIZE] = { 0 }, foot[VMT_BIN_FOOTER_SIZE];
 	struct bin_sink k = { f, XXH3_createState() };
-	struct vmt_event *block = malloc(EVENT_BLOCK * sizeof(*block));
+	/* No bigger than the trace: small traces are written often (fuzzing). */
+	struct vmt_event *block = malloc((t->nev < EVENT_BLOCK ? t->nev + 1 : EVENT_BLOCK) *
+					 sizeof(*block));
 	uint64_t ids_bytes, strs_bytes;
 	size_t end;
 	int ret = -ENOMEM;
