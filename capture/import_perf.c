@@ -166,7 +166,8 @@ static bool is_callchain_line(struct scan *sc)
 	if (*sc->p != '\t')
 		return false;
 	addr = scan_next(&peek);
-	return all_of(addr.s, addr.s + addr.len, DIGITS "abcdef");
+	/* A tab and nothing else has no token (s NULL): a blank line. */
+	return addr.len && all_of(addr.s, addr.s + addr.len, DIGITS "abcdef");
 }
 
 static int parse_line(struct tp_line *L, struct scan *sc)

@@ -253,6 +253,10 @@ static int read_header(const struct bin_reader *R, struct vmt_trace *t,
 		return bad(R, VMT_BIN_OFF_RANGE_LO,
 			   "range: lo 0x%" PRIx64 " is not below hi 0x%" PRIx64,
 			   t->range_lo, t->range_hi);
+	if (t->has_range && !vmt_range_holds_page(t))
+		return bad(R, VMT_BIN_OFF_RANGE_LO,
+			   "range [0x%" PRIx64 ", 0x%" PRIx64 ") holds no whole page of %" PRIu64
+			   " bytes", t->range_lo, t->range_hi, t->page_size);
 	if (!t->has_range && (t->range_lo || t->range_hi))
 		return bad(R, VMT_BIN_OFF_RANGE_LO, "range bounds without the range flag");
 
@@ -558,7 +562,9 @@ int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
 	struct event_limits lim = { t->ids.count, &t->strs, calloc(t->strs.count, 1), false };
 	unsigned char h[VMT_BIN_HEADER_SIZE] = { 0 }, foot[VMT_BIN_FOOTER_SIZE];
 	struct bin_sink k = { f, XXH3_createState() };
-	struct vmt_event *block = malloc(EVENT_BLOCK * sizeof(*block));
+	/* No bigger than the trace: small traces are written often (fuzzing). */
+	struct vmt_event *block = malloc((t->nev < EVENT_BLOCK ? t->nev + 1 : EVENT_BLOCK) *
+					 sizeof(*block));
 	uint64_t ids_bytes, strs_bytes;
 	size_t end;
 	int ret = -ENOMEM;

@@ -416,8 +416,7 @@ static int parse_line(struct text_parser *P)
 	return parse_error(P, "unknown line type '%.*s'", (int)(kw.len > 64 ? 64 : kw.len), kw.s);
 }
 
-/* Whether the main window can hold one page (the model needs one). */
-static bool range_holds_page(const struct vmt_trace *t)
+bool vmt_range_holds_page(const struct vmt_trace *t)
 {
 	uint64_t first;
 
@@ -455,7 +454,7 @@ int vmt_text_parse(const char *name, const char *buf, size_t len,
 	if (!P.seen_version) {
 		P.lineno = P.lineno ? P.lineno : 1;
 		ret = parse_error(&P, "empty trace: no 'vmtrace %d' line", VMT_TEXT_VERSION);
-	} else if (P.seen_range && !range_holds_page(t)) {
+	} else if (P.seen_range && !vmt_range_holds_page(t)) {
 		/* Checked last: a page line may follow the range line. */
 		P.lineno = P.range_line;
 		ret = parse_error(&P, "range [0x%" PRIx64 ", 0x%" PRIx64 ") holds no whole page of %"

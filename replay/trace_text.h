@@ -19,6 +19,10 @@ bool vmt_id_chars_ok(const char *s, size_t len);
  * `key=value` token there is a field, not an attribute kept as text. */
 bool vmt_text_key_known(enum vmt_op op, const char *key, size_t len);
 
+/* True when @t's main window (has_range) holds one whole page, as a model
+ * needs; both readers reject a range that does not. */
+bool vmt_range_holds_page(const struct vmt_trace *t);
+
 /*
  * Parses @len bytes of text trace at @buf into @t (initialized and empty).
  * @name is the file name used in error messages.  Returns 0, or -EINVAL

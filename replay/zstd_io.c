@@ -22,7 +22,7 @@ bool zstd_sniff(const void *buf, size_t len)
 static size_t initial_capacity(const void *src, size_t len)
 {
 	unsigned long long claim = ZSTD_getFrameContentSize(src, len);
-	size_t bound = len < (SIZE_MAX >> 8) ? (len << 6) + (1 << 20) : SIZE_MAX;
+	size_t bound = len < (SIZE_MAX >> 8) ? (len << 6) + (64 << 10) : SIZE_MAX;
 
 	if (claim == ZSTD_CONTENTSIZE_UNKNOWN || claim == ZSTD_CONTENTSIZE_ERROR ||
 	    claim > bound)

@@ -7,47 +7,11 @@
  * by default and under --strict, with the events and series CSVs on.
  *
  * Oracle: the invariant checker (a broken invariant is a finding), and the
- * engine's contract: by default a parsed trace always replays (only
- * -ENOMEM may stop it); under --strict it replays or stops with -EINVAL and
- * a `fuzz:LINE: ...` message.  The summary's event counts must add up.
+ * engine's contract (fuzz_replay_checked, trace_oracle.h).
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <string.h>
-
-#include "../../replay/replay.h"
 #include "../../replay/trace_text.h"
 #include "fuzz.h"
-
-static void replay_one(const struct vmt_trace *t, const struct vm_allocator_ops *model,
-		       bool strict, FILE *sink)
-{
-	struct replay_opts o = {
-		.model = model,
-		.trace_name = "fuzz",
-		.strict = strict,
-		.check = true,
-		.events_csv = sink,
-		.series_csv = sink,
-		.series_every = 3,
-	};
-	struct replay_summary s;
-	struct vmt_err err = { { 0 } };
-	int ret = replay_run(t, &o, &s, &err);
-
-	if (ret == -ENOMEM)
-		return;
-	if (ret == -EINVAL && strict && !strncmp(err.msg, "fuzz:", 5))
-		return;
-	if (ret)
-		fuzz_finding("%s%s: error %d: %s", model->name, strict ? " --strict" : "",
-			     ret, err.msg);
-	if (s.events != s.allocs + s.frees + s.purges)
-		fuzz_finding("%s: %llu events but %llu allocs + %llu frees + %llu purges",
-			     model->name, (unsigned long long)s.events,
-			     (unsigned long long)s.allocs, (unsigned long long)s.frees,
-			     (unsigned long long)s.purges);
-}
+#include "trace_oracle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -61,8 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_finding("out of memory setting up");
 	if (!vmt_text_parse("fuzz", (const char *)data, size, &t, &err)) {
 		for (size_t i = 0; i < vm_allocator_count; i++) {
-			replay_one(&t, vm_allocators[i], false, sink);
-			replay_one(&t, vm_allocators[i], true, sink);
+			fuzz_replay_checked(&t, vm_allocators[i], false, sink);
+			fuzz_replay_checked(&t, vm_allocators[i], true, sink);
 		}
 	}
 	vmt_trace_free(&t);
