@@ -56,3 +56,14 @@ void expect_free(struct vm_model *m, uint64_t addr, uint64_t want_search)
 	assert_int_equal(search, want_search);
 	expect_invariants(m);
 }
+
+void expect_two_reserved(struct vm_model *m, uint64_t lo, uint64_t hi)
+{
+	assert_int_equal(model_under_test->reserve(m, lo + 0x4000, 0x2000), 0);
+	assert_int_equal(model_under_test->reserve(m, lo + 0x1000, 0x1000), 0);
+	assert_int_equal(model_under_test->reserve(m, lo + 0x5000, 0x1000), -EEXIST);
+	assert_int_equal(model_under_test->reserve(m, lo + 0x3000, 0x2000), -EEXIST);
+	assert_int_equal(model_under_test->reserve(m, hi - 0x1000, 0x2000), -ERANGE);
+	assert_int_equal(model_under_test->reserve(m, lo - 0x1000, 0x1000), -ERANGE);
+	expect_invariants(m);
+}

@@ -24,4 +24,12 @@ void expect_fail(struct vm_model *m, uint64_t size, uint64_t align, uint64_t vst
 		 uint64_t vend, uint64_t want_search);
 void expect_free(struct vm_model *m, uint64_t addr, uint64_t want_search);
 
+/*
+ * The reserve contract on an empty instance of [lo, hi): reserves
+ * R1 = [lo + 0x4000, lo + 0x6000) then R2 = [lo + 0x1000, lo + 0x2000),
+ * and checks that overlaps are -EEXIST and ranges outside the window
+ * -ERANGE, leaving the model with R1 and R2 only.
+ */
+void expect_two_reserved(struct vm_model *m, uint64_t lo, uint64_t hi);
+
 #endif /* VMTRACE_MODEL_EXPECT_H */

@@ -121,13 +121,7 @@ static void test_reserve(void **state)
 	uint64_t search;
 
 	(void)state;
-	assert_int_equal(model_under_test->reserve(m, LO + 0x4000, 0x2000), 0);
-	assert_int_equal(model_under_test->reserve(m, LO + 0x1000, 0x1000), 0);
-	assert_int_equal(model_under_test->reserve(m, LO + 0x5000, 0x1000), -EEXIST);
-	assert_int_equal(model_under_test->reserve(m, LO + 0x3000, 0x2000), -EEXIST);
-	assert_int_equal(model_under_test->reserve(m, HI - 0x1000, 0x2000), -ERANGE);
-	assert_int_equal(model_under_test->reserve(m, LO - 0x1000, 0x1000), -ERANGE);
-	expect_invariants(m);
+	expect_two_reserved(m, LO, HI);
 	/* Sorted: the hole below the first reserved area is found first. */
 	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO, 1);
 	expect_alloc(m, 0x2000, PAGE, 0, UINT64_MAX, LO + 0x2000, 3);

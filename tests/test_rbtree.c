@@ -112,13 +112,7 @@ static void test_reserve(void **state)
 	struct vm_model *m = new_model(LO, HI);
 
 	(void)state;
-	assert_int_equal(model_under_test->reserve(m, LO + 0x4000, 0x2000), 0);
-	assert_int_equal(model_under_test->reserve(m, LO + 0x1000, 0x1000), 0);
-	assert_int_equal(model_under_test->reserve(m, LO + 0x5000, 0x1000), -EEXIST);
-	assert_int_equal(model_under_test->reserve(m, LO + 0x3000, 0x2000), -EEXIST);
-	assert_int_equal(model_under_test->reserve(m, HI - 0x1000, 0x2000), -ERANGE);
-	assert_int_equal(model_under_test->reserve(m, LO - 0x1000, 0x1000), -ERANGE);
-	expect_invariants(m);
+	expect_two_reserved(m, LO, HI);
 	/* Tree R1(R2, -) with R1 = [LO+0x4000..), R2 = [LO+0x1000..):
 	 * R1 starts above LO + 0x1000 (left), R2 starts at it: first stays
 	 * NULL: placed at LO after 2 nodes. */
