@@ -82,33 +82,33 @@ traced_frees=$(count "$tmp/work.txt" '^free a[0-9]+ ')
 echo "workload: $kstacks stack allocs, $bpf_maps map allocs, $traced_frees traced frees," \
 	"$(count "$tmp/work.txt" '^live ') live areas, 0 lost"
 
-# 2. Stopped by SIGTERM: a clean end and a complete trace.
-"$vmtrace" record -o "$tmp/term.txt" --duration 60 2> "$tmp/term.err" &
-pid=$!
-sleep 2
-kill -TERM "$pid"
-wait "$pid"
-rc=$?
-[ "$rc" -eq 0 ] || fail "record stopped by SIGTERM exited $rc: $(cat "$tmp/term.err")"
-check_trace "$tmp/term.txt"
-end_t=$(sed -n 's/^meta end_t //p' "$tmp/term.txt")
-[ "$end_t" -lt 60000000000 ] || fail "SIGTERM did not stop the 60 s recording (end_t $end_t ns)"
-echo "SIGTERM: stopped after $end_t ns, trace complete"
+# Records into $1 for at most 60 s, sends signal $2 after 2 s, and
+# returns record's exit status.
+record_then_signal() {
+	"$vmtrace" record -o "$1" --duration 60 2> "$tmp/signal.err" &
+	pid=$!
+	sleep 2
+	kill "-$2" "$pid"
+	wait "$pid"
+}
 
 # No program of ours may stay attached once record has exited.
 attached() {
 	bpftool prog show 2>/dev/null | grep -cE 'name vmt_(alloc|free|purge|lock)' || true
 }
-[ "$(attached)" -eq 0 ] || fail "BPF programs still attached after record exited"
+
+# 2. Stopped by SIGTERM: a clean end and a complete trace.
+record_then_signal "$tmp/term.txt" TERM ||
+	fail "record stopped by SIGTERM exited $?: $(cat "$tmp/signal.err")"
+check_trace "$tmp/term.txt"
+end_t=$(sed -n 's/^meta end_t //p' "$tmp/term.txt")
+[ "$end_t" -lt 60000000000 ] || fail "SIGTERM did not stop the 60 s recording (end_t $end_t ns)"
+[ "$(attached)" -eq 0 ] || fail "BPF programs still attached after SIGTERM"
+echo "SIGTERM: stopped after $end_t ns, trace complete"
 
 # 2b. SIGINT ends it as cleanly, here writing a binary trace.
-"$vmtrace" record -o "$tmp/int.vmt.zst" --duration 60 2> "$tmp/int.err" &
-pid=$!
-sleep 2
-kill -INT "$pid"
-wait "$pid"
-rc=$?
-[ "$rc" -eq 0 ] || fail "record stopped by SIGINT exited $rc: $(cat "$tmp/int.err")"
+record_then_signal "$tmp/int.vmt.zst" INT ||
+	fail "record stopped by SIGINT exited $?: $(cat "$tmp/signal.err")"
 "$vmtrace" info --verify "$tmp/int.vmt.zst" > /dev/null ||
 	fail "the trace SIGINT finished does not verify"
 [ "$(attached)" -eq 0 ] || fail "BPF programs still attached after SIGINT"
@@ -117,11 +117,7 @@ echo "SIGINT: binary trace complete and verified"
 # 2c. SIGKILL cannot be caught: nothing may appear under the final name,
 # the kernel detaches the programs with the process, and kptr_restrict
 # (changed only while the snapshot is read, long over after 2 s) is 2.
-"$vmtrace" record -o "$tmp/kill.vmt.zst" --duration 60 2> /dev/null &
-pid=$!
-sleep 2
-kill -KILL "$pid"
-wait "$pid"
+record_then_signal "$tmp/kill.vmt.zst" KILL
 [ ! -e "$tmp/kill.vmt.zst" ] || fail "a SIGKILLed record left a file under the final name"
 rm -f "$tmp"/kill.vmt.zst.tmp.*
 [ "$(cat /proc/sys/kernel/kptr_restrict)" = 2 ] || fail "kernel.kptr_restrict changed after SIGKILL"
