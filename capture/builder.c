@@ -13,6 +13,7 @@
 
 #include <uthash.h>
 
+#include "../replay/trace_text.h"
 #include "builder.h"
 
 /* What the trace's view says of a snapshot area while events resolve. */
@@ -556,6 +557,12 @@ static void pick_range(struct vmt_builder *b)
 		b->t.has_range = true;
 		b->t.range_lo = w[best].lo;
 		b->t.range_hi = w[best].hi;
+		/* A window no page fits in is no main window (the formats
+		 * refuse it): the replay's default applies instead. */
+		if (!vmt_range_holds_page(&b->t)) {
+			b->t.has_range = false;
+			b->t.range_lo = b->t.range_hi = 0;
+		}
 	}
 }
 
