@@ -1,25 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * augmented: the vmap allocator of Linux 5.2 .. 5.18 (Uladzislau Rezki,
- * "mm/vmalloc.c: keep track of free blocks for vmap allocation"), and
- * augmented-5.19, the same after "mm/vmalloc: add adjust_search_size
- * parameter".
+ * The augmented free-block tree of Linux 5.2 on (Uladzislau Rezki,
+ * "mm/vmalloc.c: keep track of free blocks for vmap allocation"), in three
+ * searches:
+ *
+ *   augmented       the design: lowest-address first fit in O(log n) for
+ *                   page-aligned requests, searched by the size itself
+ *                   and exact for every alignment (a dead end climbs to
+ *                   the next ancestor in address order).  The lowest-fit
+ *                   models linear, rbtree and augmented agree address for
+ *                   address.
+ *   augmented-5.2   find_vmap_lowest_match() of 5.2 .. 5.18: prunes by
+ *                   size + align - 1 for every request.
+ *   augmented-5.19  the same after "mm/vmalloc: add adjust_search_size
+ *                   parameter": size + align - 1 only above page alignment
+ *                   (and not for an exact window).
  *
  * FREE space is indexed: free blocks in a red-black tree by address, each
  * node augmented with subtree_max_size (allocator/free_tree.h).  The
  * initial free space is the model window.  An allocation takes the block
- * find_vmap_lowest_match() returns and splits it (whole, left edge, right
- * edge or middle fit); a free merges the area with both neighbours.  Busy
- * areas sit in a second, plain rbtree, to find an area by address on free.
+ * the search returns and splits it (whole, left edge, right edge or middle
+ * fit); a free merges the area with both neighbours.  Busy areas sit in a
+ * second, plain rbtree, to find an area by address on free.
  *
- * The search prunes subtrees by length = size + align - 1 (5.2 .. 5.18)
- * so that any block it enters can hold the request whatever its
- * alignment.  That makes it NOT exactly lowest-address first fit: a lower
- * hole shorter than size + align - 1 that would still fit (an exact-size
- * hole, even with page alignment) is not descended into, unless the
- * search passes its node anyway.  5.19 searches by length = size when
- * align <= PAGE_SIZE, or when [vstart, vend) is exactly size long; with
- * page alignment it is then lowest fit.
+ * Pruning by size + align - 1 lets the kernel enter only subtrees that
+ * surely hold a fit whatever its alignment, but makes it NOT exactly
+ * lowest fit: a lower hole shorter than size + align - 1 that would still
+ * fit (an exact-size hole, even with page alignment, in 5.2) is not
+ * descended into, unless the search passes its node anyway.
  *
  * Invariants (augmented_check): both trees' red-black properties, busy
  * areas sorted and non-overlapping, free blocks sorted and never touching
@@ -28,12 +36,12 @@
  *
  * Search length: the number of distinct tree nodes the operation reads a
  * key or a subtree_max_size of (allocator.h: nodes examined).  alloc
- * counts, in find_vmap_lowest_match(), the root and every child whose
- * subtree_max_size is read: descending into a child already read, or
- * rolling back to an ancestor, examines no new node.  Splitting,
- * propagation and the busy-tree insertion are not counted.  free counts
- * the busy-tree nodes read to find the area and the free-tree nodes read
- * descending to its link; the neighbours it merges with lie on that path.
+ * counts, in the search, the root and every child whose subtree_max_size
+ * is read: descending into a child already read, or rolling back to an
+ * ancestor, examines no new node.  Splitting, propagation and the
+ * busy-tree insertion are not counted.  free counts the busy-tree nodes
+ * read to find the area and the free-tree nodes read descending to its
+ * link; the neighbours it merges with lie on that path.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,15 +52,21 @@
 #include "free_tree.h"
 #include "vmmath.h"
 
+enum augmented_search {
+	SEARCH_LOWEST_FIT,	/* augmented: by size, exact */
+	SEARCH_ADJUST_ALWAYS,	/* augmented-5.2: by size + align - 1 */
+	SEARCH_ADJUST_ABOVE_PAGE, /* augmented-5.19: adjust_search_size() */
+};
+
 struct vm_model {
 	struct vm_window win;
 	struct busy_tree busy;
 	struct free_tree free;
-	bool always_adjust;		/* 5.2 .. 5.18: size + align - 1 for every request */
+	enum augmented_search search;
 	const char *name;
 };
 
-static int augmented_init(const struct vm_window *win, bool always_adjust,
+static int augmented_init(const struct vm_window *win, enum augmented_search search,
 			  const char *name, struct vm_model **out)
 {
 	struct vm_model *m;
@@ -64,7 +78,7 @@ static int augmented_init(const struct vm_window *win, bool always_adjust,
 	if (!m)
 		return -ENOMEM;
 	m->win = *win;
-	m->always_adjust = always_adjust;
+	m->search = search;
 	m->name = name;
 	ret = free_tree_init(&m->free, win->lo, win->hi);
 	if (ret) {
@@ -77,12 +91,17 @@ static int augmented_init(const struct vm_window *win, bool always_adjust,
 
 static int augmented_create(const struct vm_window *win, struct vm_model **out)
 {
-	return augmented_init(win, true, "augmented", out);
+	return augmented_init(win, SEARCH_LOWEST_FIT, "augmented", out);
+}
+
+static int augmented_52_create(const struct vm_window *win, struct vm_model **out)
+{
+	return augmented_init(win, SEARCH_ADJUST_ALWAYS, "augmented-5.2", out);
 }
 
 static int augmented_519_create(const struct vm_window *win, struct vm_model **out)
 {
-	return augmented_init(win, false, "augmented-5.19", out);
+	return augmented_init(win, SEARCH_ADJUST_ABOVE_PAGE, "augmented-5.19", out);
 }
 
 static void augmented_destroy(struct vm_model *m)
@@ -112,14 +131,14 @@ static int augmented_reserve(struct vm_model *m, uint64_t addr, uint64_t size)
 	return ret;
 }
 
-/* The search length find_vmap_lowest_match() prunes by. */
+/* The length find_vmap_lowest_match() prunes by. */
 static uint64_t search_length(const struct vm_model *m, uint64_t size, uint64_t align,
 			      uint64_t vstart, uint64_t vend)
 {
-	bool adjust = align > m->win.page_size ||
-		(m->always_adjust && align == m->win.page_size);
+	bool adjust = (m->search != SEARCH_LOWEST_FIT && align > m->win.page_size) ||
+		(m->search == SEARCH_ADJUST_ALWAYS && align == m->win.page_size);
 
-	if (!m->always_adjust && vend - vstart == size)
+	if (m->search == SEARCH_ADJUST_ABOVE_PAGE && vend - vstart == size)
 		adjust = false;
 	/* The kernel's sum cannot wrap for real sizes; saturate here. */
 	return adjust ? (size > UINT64_MAX - (align - 1) ? UINT64_MAX : size + align - 1) : size;
@@ -219,19 +238,37 @@ static int augmented_check(struct vm_model *m, char *why, size_t why_len)
 	return check_partition(m, why, why_len);
 }
 
+/* 5.2 until the 2020 rework that split it: one vmap_area_lock over both trees. */
+#define VMAP_AREA_LOCK_5_2 { "vmap_area_lock", VM_LOCK_SPINLOCK, \
+	"the free-tree search and split, and the busy-tree insert (alloc); " \
+	"the busy-tree erase and the merge into the free tree (free)" }
+
 const struct vm_allocator_ops vm_allocator_augmented = {
 	.name = "augmented",
-	.description = "Linux 5.2-5.18 free-block rbtree augmented with subtree_max_size, "
-		       "searched by size + align - 1",
-	/* 5.2 until the 2020 rework that split it: one vmap_area_lock over both trees. */
-	.locking = { "vmap_area_lock", VM_LOCK_SPINLOCK,
-		     "the free-tree search and split, and the busy-tree insert (alloc); "
-		     "the busy-tree erase and the merge into the free tree (free)" },
+	.description = "Linux 5.2 design: free-block rbtree augmented with subtree_max_size, "
+		       "searched by size for the exact lowest fit",
+	.locking = VMAP_AREA_LOCK_5_2,
+	/* Exact lowest fit: the layout alone decides. */
+	.history_dependent = false,
+	.create = augmented_create,
+	.destroy = augmented_destroy,
+	.reserve = augmented_reserve,
+	.alloc = augmented_alloc,
+	.free = augmented_free,
+	.walk = augmented_walk,
+	.check = augmented_check,
+};
+
+const struct vm_allocator_ops vm_allocator_augmented_52 = {
+	.name = "augmented-5.2",
+	.description = "Linux 5.2-5.18 find_vmap_lowest_match(): the augmented free-block "
+		       "rbtree searched by size + align - 1",
+	.locking = VMAP_AREA_LOCK_5_2,
 	/* The descent tests the blocks on its path with the exact fit, but
 	 * picks the path by size + align - 1: which smaller blocks it visits
 	 * depends on the tree's shape, which earlier operations set. */
 	.history_dependent = true,
-	.create = augmented_create,
+	.create = augmented_52_create,
 	.destroy = augmented_destroy,
 	.reserve = augmented_reserve,
 	.alloc = augmented_alloc,
@@ -251,7 +288,7 @@ const struct vm_allocator_ops vm_allocator_augmented_519 = {
 	.locking = { "free_vmap_area_lock", VM_LOCK_SPINLOCK,
 		     "the free-tree search and split (alloc), the merge of the freed "
 		     "block back into the free tree (free; the kernel does it at purge)" },
-	/* As for augmented, for requests aligned above a page. */
+	/* As for augmented-5.2, for requests aligned above a page. */
 	.history_dependent = true,
 	.create = augmented_519_create,
 	.destroy = augmented_destroy,

@@ -154,19 +154,27 @@ struct vm_free *free_tree_kernel_match(const struct free_tree *ft, uint64_t size
 			node = node->right;
 			continue;
 		}
-		/* Roll back to the first ancestor with a usable right subtree. */
+		/*
+		 * Roll back to the first ancestor with a usable right subtree.
+		 * Only an ancestor reached from its left child is tried: one
+		 * reached from the right has been searched whole.  (The
+		 * kernel tries it again and, since 5.19, shifts vstart past it
+		 * for the same effect.)  With length = size + align - 1 every
+		 * subtree entered holds a fit, so dead ends come from vstart
+		 * alone; with length = size, alignment makes them too and the
+		 * climb goes on in address order: the search stays exact.
+		 */
 		for (;;) {
 			struct rb_node *child = node;
 
 			if (!(node = node->parent))
 				return NULL;
+			if (node->right == child)
+				continue;
 			va = free_of(node);
 			if (free_block_fits(va, size, align, vstart, &nva))
 				return va;
 			if (read_child_max(node->right, search) >= length && vstart <= va->start) {
-				/* Back into the subtree it just left: the kernel would spin. */
-				if (node->right == child)
-					return NULL;
 				node = node->right;
 				break;
 			}

@@ -33,14 +33,13 @@ int free_tree_init(struct free_tree *ft, uint64_t lo, uint64_t hi);
 void free_tree_clear(struct free_tree *ft);
 
 /*
- * find_vmap_lowest_match() of 5.2: descends left while the left subtree
- * holds a block >= @length and vstart lies below the node, else tries the
- * node, then the right subtree, then rolls back to the ancestors.  The
- * kernel passes length = size + align - 1.  Returns the block, or NULL.
- * With length < size + align - 1 (5.19, align > page, [vstart, vend)
- * exactly size long) a right subtree can hold blocks >= length none of
- * which fits aligned; the kernel's roll-back then re-enters the subtree
- * it just left, forever.  There this returns NULL: the request fails.
+ * find_vmap_lowest_match(): descends left while the left subtree holds a
+ * block >= @length and vstart lies below the node, else tries the node,
+ * then the right subtree, then rolls back to the ancestors, in address
+ * order.  The kernel passes length = size + align - 1 (5.2 .. 5.18; 5.19
+ * on above page alignment), which skips shorter blocks that would fit;
+ * with length = size the search is the exact lowest fit, for every
+ * alignment.  Returns the block, or NULL.
  * Adds to *@search one per node made current (its keys read) and one per
  * child whose subtree_max_size is read.
  */

@@ -8,6 +8,7 @@ extern const struct vm_allocator_ops vm_allocator_linear;
 extern const struct vm_allocator_ops vm_allocator_rbtree;
 extern const struct vm_allocator_ops vm_allocator_rbtree_cache;
 extern const struct vm_allocator_ops vm_allocator_augmented;
+extern const struct vm_allocator_ops vm_allocator_augmented_52;
 extern const struct vm_allocator_ops vm_allocator_augmented_519;
 
 const struct vm_allocator_ops *const vm_allocators[] = {
@@ -15,6 +16,7 @@ const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_rbtree,
 	&vm_allocator_rbtree_cache,
 	&vm_allocator_augmented,
+	&vm_allocator_augmented_52,
 	&vm_allocator_augmented_519,
 };
 

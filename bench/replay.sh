@@ -20,7 +20,7 @@ mkdir -p "$data" bench/results
 now() { date +%s.%N; }
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-for model in augmented augmented-5.19; do
+for model in augmented augmented-5.2 augmented-5.19; do
 	for run in 1 2 3; do
 		t0=$(now); cat "$trace" > /dev/null; t1=$(now)
 		"$vmtrace" replay -a "$model" --json "$tmp.json" "$trace" > /dev/null
@@ -33,11 +33,29 @@ for model in augmented augmented-5.19; do
 	done
 done
 rm -f "$tmp.json"
-# The median run of each model (by events/s).
+# Search lengths are exact: one more run per model, with --events (slower,
+# so not timed), splits the mean between page-aligned requests and those
+# aligned above a page, where exact and pruned searches differ most.
+split=$(mktemp)
+trap 'rm -f "$tmp" "$split" "$split.csv" "$split.json" "$out.tmp"' EXIT
+for model in augmented augmented-5.2 augmented-5.19; do
+	"$vmtrace" replay -a "$model" --events "$split.csv" "$trace" > /dev/null
+	awk -F, -v model="$model" 'NR > 1 && $2 == "alloc" {
+		k = $5 > 4096 ? "aligned" : "page";	# the generated trace has 4 KiB pages n[k]++; s[k] += $7 }
+		END { printf "{\"model\": \"%s\", \"alloc_search_mean_page_aligned\": %.4f, " \
+			"\"alloc_search_mean_above_page\": %.4f, \"allocs_above_page\": %d}\n",
+			model, s["page"] / n["page"], n["aligned"] ? s["aligned"] / n["aligned"] : 0,
+			n["aligned"] }' "$split.csv" >> "$split"
+done
+# The median run of each model (by events/s), with its search split.
 jq -s --arg trace "$trace" --arg commit "$(git rev-parse --short HEAD)" \
 	--arg date "$(date -u +%Y-%m-%d)" --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
 	'{what: "replay through a model at 100 000 live areas, no lock timing",
 	trace: $trace, commit: $commit, date: $date, loadavg: $loadavg,
 	results: (group_by(.model) | map(sort_by(.events_per_sec) | .[1]
-		| . + {replay_over_raw: (.seconds / .raw_read_seconds)}))}' "$tmp" > "$out"
-jq -r '.results[] | "\(.model): \(.events_per_sec | floor) events/s, search mean \(.alloc_search_mean)"' "$out"
+		| . + {replay_over_raw: (.seconds / .raw_read_seconds)}))}' "$tmp" > "$split.json"
+# Written whole, then renamed: a failed step leaves the last good results.
+jq --slurpfile split "$split" '.results |= map(. as $r
+	| . + ($split | map(select(.model == $r.model)) | .[0]))' "$split.json" > "$out.tmp"
+mv "$out.tmp" "$out"
+jq -r '.results[] | "\(.model): \(.events_per_sec | floor) events/s, search mean \(.alloc_search_mean) (page aligned \(.alloc_search_mean_page_aligned), above a page \(.alloc_search_mean_above_page))"' "$out"

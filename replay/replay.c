@@ -56,6 +56,9 @@ enum id_fate {
 	ID_FREED,	/* freed, not allocated again since */
 };
 
+/* How many events ahead replay_run() prefetches an id's state. */
+#define ID_PREFETCH_AHEAD 8
+
 /*
  * What the engine knows of each id.  `placed` implies ID_LIVE; an id can
  * be live without being placed when the model found no room for it or
@@ -655,7 +658,13 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	t0 = now_seconds();
 	for (r.index = 0; r.index < t->nev; r.index++) {
 		const struct vmt_event *ev = &t->ev[r.index];
-		bool last_live = ev->op == VMT_LIVE &&
+		bool last_live;
+
+		/* A free finds its id's state where the alloc left it, long
+		 * ago and out of cache: fetch it a few events ahead. */
+		if (r.index + ID_PREFETCH_AHEAD < t->nev)
+			__builtin_prefetch(&r.ids[t->ev[r.index + ID_PREFETCH_AHEAD].id], 1);
+		last_live = ev->op == VMT_LIVE &&
 			(r.index + 1 == t->nev || t->ev[r.index + 1].op != VMT_LIVE);
 
 		if ((ret = replay_event(&r, ev)) || (ret = check_model(&r)))

@@ -12,7 +12,8 @@ static const struct {
 } lane_models[LOCKSTEP_LANES] = {
 	{ "linear", LOCKSTEP_LOWEST_FIT },
 	{ "rbtree", LOCKSTEP_LOWEST_FIT },
-	{ "augmented", LOCKSTEP_PRUNED_5_2 },
+	{ "augmented", LOCKSTEP_LOWEST_FIT },
+	{ "augmented-5.2", LOCKSTEP_PRUNED_5_2 },
 	{ "augmented-5.19", LOCKSTEP_PRUNED_5_19 },
 	{ "rbtree-cache", LOCKSTEP_CACHED },
 };

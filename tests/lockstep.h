@@ -4,11 +4,11 @@
  * rules of what must agree (test_differential.c and the fuzz harness
  * fuzz_differential share them):
  *
- *   - linear and rbtree are lowest-address first fit: they must return the
+ *   - linear, rbtree and augmented are lowest-address first fit: they must return the
  *     same address for every allocation and fail the same ones, and that
  *     address must be the lowest fit an independent oracle (an exact
  *     in-order search of a shadow free tree, allocator/lowest_fit.h) finds.
- *   - augmented (5.2) and augmented-5.19 prune by a search length; each of
+ *   - augmented-5.2 and augmented-5.19 prune by a search length; each of
  *     their departures from lowest fit on their own layout must be one the
  *     pruning explains: the lowest-fit block is shorter than that length.
  *     So while augmented-5.19 has placed every area where linear did (the
@@ -44,8 +44,9 @@ struct lockstep_lane {
 	bool in_step;		/* every placement so far was linear's */
 };
 
-/* Lane order: linear, rbtree, augmented, augmented-5.19, rbtree-cache. */
-#define LOCKSTEP_LANES 5
+/* Lane order: linear, rbtree, augmented, augmented-5.2, augmented-5.19,
+ * rbtree-cache. */
+#define LOCKSTEP_LANES 6
 
 struct lockstep {
 	struct lockstep_lane lane[LOCKSTEP_LANES];

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The augmented models (5.2's find_vmap_lowest_match() searching by
- * size + align - 1, and 5.19's exact length for page-aligned requests) on
- * hand-worked cases: splits, merges with both neighbours, the roll-back to
- * an ancestor, and the exact-size hole 5.2 skips.  Tree shapes, addresses
+ * The augmented models (augmented searching by size, exact; 5.2's
+ * find_vmap_lowest_match() searching by size + align - 1; 5.19's exact
+ * length for page-aligned requests) on hand-worked cases: splits, merges
+ * with both neighbours, the roll-back to an ancestor, the exact-size hole
+ * 5.2 skips, and alignment defeating blocks the exact search climbs past.  Tree shapes, addresses
  * and search lengths were derived on paper from allocator/augmented.c's
  * definition: distinct nodes read, i.e. the root, and each child when its
  * subtree_max_size is first read; entering it or rolling back adds none.
@@ -42,7 +43,7 @@ static void test_exact_hole_skipped_by_5_2(void **state)
 	struct vm_model *m;
 
 	(void)state;
-	model_under_test = vm_allocator_find("augmented");
+	model_under_test = vm_allocator_find("augmented-5.2");
 	m = layout_with_page_hole();
 	/* X current (1), left max 0x1000 read (2) < 0x1fff; X fits. */
 	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO + 0x4000, 2);
@@ -67,6 +68,52 @@ static void test_exact_hole_taken_by_5_19(void **state)
 	model_under_test->destroy(m);
 }
 
+/* augmented searches by size: Y is entered, also 8K aligned, where both
+ * kernels' size + align - 1 (0x2fff) passes it by. */
+static void test_exact_hole_taken_by_lowest_fit(void **state)
+{
+	struct vm_model *m;
+
+	(void)state;
+	model_under_test = vm_allocator_find("augmented");
+	m = layout_with_page_hole();
+	/* X (1), left max 0x1000 (2) >= 0x1000 and vstart below X: into Y,
+	 * which holds ALIGN(LO+0x2000, 8K) = LO+0x2000 whole. */
+	expect_alloc(m, 0x1000, 0x2000, 0, UINT64_MAX, LO + 0x2000, 2);
+	model_under_test->destroy(m);
+}
+
+/*
+ * Alignment defeats every block of a left subtree: the exact search climbs
+ * to the ancestor, then on to its right subtree.  Free blocks P1 =
+ * [LO+0x1000, +0x1000), P2 = [LO+0x3000, +0x1000), X = [LO+0x5000, HI).
+ */
+static void test_dead_end_climbs_on(void **state)
+{
+	struct vm_model *m;
+
+	(void)state;
+	model_under_test = vm_allocator_find("augmented");
+	m = new_model(LO, HI);
+	for (uint64_t i = 0; i < 5; i++)	/* A..E, left-edge splits of X */
+		expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO + i * 0x1000, 1);
+	/* Busy tree B(A, D(C, E)): B at the root (1).  Free tree X: X (2);
+	 * P1 becomes X's left child. */
+	expect_free(m, LO + 0x1000, 2);
+	/* Busy tree C(A, D(-, E)) after B's erase: C (1), D (2).  Free tree:
+	 * X (3), P1 (4), linked right of P1; the red-red fix rotates P2 to
+	 * the root: P2(P1, X). */
+	expect_free(m, LO + 0x3000, 4);
+	/* 8K aligned: P2 (1), left max 0x1000 (2): into P1, whose aligned
+	 * start LO+0x2000 leaves no room; dead end.  Climb to P2 (from the
+	 * left): ALIGN(LO+0x3000) = LO+0x4000, no room either; right max (3):
+	 * X holds LO+0x6000. */
+	expect_alloc(m, 0x1000, 0x2000, 0, UINT64_MAX, LO + 0x6000, 3);
+	/* Page aligned, the lowest hole P1 whole: P2 (1), P1 (2). */
+	expect_alloc(m, 0x1000, PAGE, 0, UINT64_MAX, LO + 0x1000, 2);
+	model_under_test->destroy(m);
+}
+
 /*
  * vstart defeats the left block the descent entered: roll back to the
  * parent.  Then frees merging with the previous block, then with both.
@@ -76,7 +123,7 @@ static void test_rollback_and_merges(void **state)
 	struct vm_model *m;
 
 	(void)state;
-	model_under_test = vm_allocator_find("augmented");
+	model_under_test = vm_allocator_find("augmented-5.2");
 	m = new_model(LO, HI);
 	expect_alloc(m, 0x4000, PAGE, 0, UINT64_MAX, LO, 1);		/* A */
 	expect_alloc(m, 0x4000, PAGE, 0, UINT64_MAX, LO + 0x4000, 1);	/* B */
@@ -107,7 +154,7 @@ static void test_reserve_and_vend(void **state)
 	struct vm_model *m;
 
 	(void)state;
-	model_under_test = vm_allocator_find("augmented");
+	model_under_test = vm_allocator_find("augmented-5.2");
 	m = new_model(LO, HI);
 	assert_int_equal(model_under_test->reserve(m, LO + 0x1000, 0x1000), 0);
 	assert_int_equal(model_under_test->reserve(m, LO + 0x1000, 0x2000), -EEXIST);
@@ -123,13 +170,30 @@ static void test_reserve_and_vend(void **state)
 	model_under_test->destroy(m);
 }
 
+/* The same window for augmented: L is searched and holds the area. */
+static void test_vend_lowest_fit(void **state)
+{
+	struct vm_model *m;
+
+	(void)state;
+	model_under_test = vm_allocator_find("augmented");
+	m = new_model(LO, HI);
+	assert_int_equal(model_under_test->reserve(m, LO + 0x1000, 0x1000), 0);
+	/* X (1), left max 0x1000 (2) >= 0x1000: into L, which holds LO. */
+	expect_alloc(m, 0x1000, PAGE, 0, LO + 0x2800, LO, 2);
+	model_under_test->destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exact_hole_skipped_by_5_2),
 		cmocka_unit_test(test_exact_hole_taken_by_5_19),
+		cmocka_unit_test(test_exact_hole_taken_by_lowest_fit),
+		cmocka_unit_test(test_dead_end_climbs_on),
 		cmocka_unit_test(test_rollback_and_merges),
 		cmocka_unit_test(test_reserve_and_vend),
+		cmocka_unit_test(test_vend_lowest_fit),
 	};
 
 	return cmocka_run_group_tests_name("augmented", tests, NULL, NULL);
