@@ -20,7 +20,7 @@ static void replay_usage(FILE *f)
 		"usage: vmtrace replay [-a MODEL] [--range x86_64|i386|LO:HI] [--strict] [--check]\n"
 		"                      [--json F] [--events F.csv] [--series F.csv] [--every N]\n"
 		"                      [--lock-stat] [--lock TYPE] [--threads N [--scale K]]\n"
-		"                      [--layout F.csv] [--holds F.csv] [--lowest-fit-audit]\n"
+		"                      [--layout F.csv] [--holds F.csv] [--lowest-fit-audit] [--lazy]\n"
 		"                      [--reference MODEL] TRACE\n"
 		"\n"
 		"  -a, --allocator MODEL  allocator model (default linear):");
@@ -35,6 +35,9 @@ static void replay_usage(FILE *f)
 		"                own layout (lowest_fit_departures)\n"
 		"  --reference MODEL  also replay through MODEL, each on its own layout, and\n"
 		"                count the placements that differ (reference_differences)\n"
+		"  --lazy        free lazily, as the kernel has since 2.6.28: a freed area\n"
+		"                stays busy until the next purge event, or until an alloc\n"
+		"                finds no room (it purges and searches again)\n"
 		"  --json F      write the summary as JSON\n"
 		"  --events F    one CSV row per alloc/free: seq,op,id,size,align,addr,search\n"
 		"  --series F    fragmentation samples every N events (CSV)\n"
@@ -153,6 +156,7 @@ int cmd_replay(int argc, char **argv)
 		{ "check", no_argument, NULL, 'c' },
 		{ "lowest-fit-audit", no_argument, NULL, 'A' },
 		{ "reference", required_argument, NULL, 'R' },
+		{ "lazy", no_argument, NULL, 'z' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "series", required_argument, NULL, 'S' },
@@ -202,6 +206,7 @@ int cmd_replay(int argc, char **argv)
 		case 's': o.strict = true; break;
 		case 'c': o.check = true; break;
 		case 'A': o.lowest_fit_audit = true; break;
+		case 'z': o.lazy = true; break;
 		case 'R':
 			o.reference = vm_allocator_find(optarg);
 			if (!o.reference) {
@@ -253,6 +258,11 @@ int cmd_replay(int argc, char **argv)
 	if (o.threads && (o.lowest_fit_audit || o.reference)) {
 		fprintf(stderr, "vmtrace replay: --lowest-fit-audit and --reference are "
 			"single-threaded: not with --threads\n");
+		return EXIT_USAGE;
+	}
+	if (o.lazy && (o.threads || outputs[EVENTS].path)) {
+		/* A lazy free's search happens at its purge, not on its row. */
+		fprintf(stderr, "vmtrace replay: --lazy is not with --threads or --events\n");
 		return EXIT_USAGE;
 	}
 	if (o.scale > 1 && !o.threads) {

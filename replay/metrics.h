@@ -29,7 +29,17 @@
 	  "live lines reserved in the model before the first event")                       \
 	X(U64, allocs, EXACT, "allocs", "alloc events")                                    \
 	X(U64, frees, EXACT, "frees", "free events")                                       \
-	X(U64, purges, EXACT, "purges", "purge events (counted; the model frees eagerly)")  \
+	X(U64, purges, EXACT, "purges",                                                    \
+	  "purge events (counted; with --lazy they release the lazily freed areas)")       \
+	X(U64, lazy_failure_purges, EXACT, "lazy purges on failure",                       \
+	  "with --lazy (else 0): allocs that found no room while lazily freed areas "      \
+	  "were pending, so purged them and searched again, as alloc_vmap_area() does")    \
+	X(U64, lazy_areas_purged, EXACT, "lazy areas purged",                              \
+	  "with --lazy (else 0): freed areas released to the model by a purge event or "   \
+	  "a failed alloc")                                                                \
+	X(U64, lazy_areas_pending, EXACT, "lazy areas pending",                            \
+	  "with --lazy (else 0): freed areas still held by the model after the last "      \
+	  "event, waiting for a purge")                                                    \
 	X(U64, failed_allocs, EXACT, "failed allocs",                                      \
 	  "valid allocs for which the model found no room")                                \
 	X(U64, kernel_failed_allocs, EXACT, "kernel-failed allocs",                        \

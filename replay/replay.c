@@ -94,6 +94,11 @@ struct end_heap {
 	size_t n, cap;
 };
 
+/* An area freed by the trace and held by the model until a purge (--lazy). */
+struct lazy_area {
+	uint64_t addr, size;
+};
+
 struct replay {
 	const struct vmt_trace *t;
 	const struct replay_opts *o;
@@ -111,6 +116,8 @@ struct replay {
 	struct replay_lock lock;	/* taken around model calls with --lock-stat */
 	struct lock_account acct[LOCK_OPS];
 	uint64_t live_bytes;		/* busy bytes inside the main window */
+	struct lazy_area *lazy;		/* --lazy: freed, not yet purged */
+	size_t nlazy, lazy_cap;
 	uint64_t seq;			/* events replayed */
 	size_t index;			/* of the current event in t->ev */
 };
@@ -438,6 +445,50 @@ static int audit_alloc(struct replay *r, const struct vmt_event *ev, uint64_t si
 	return ret;
 }
 
+/* Gives [addr, addr + size) back to the model, counting the free's search. */
+static int model_release(struct replay *r, uint64_t addr, uint64_t size, uint64_t *search)
+{
+	int ret = model_free(r, addr, search);
+
+	if (!ret && r->o->lowest_fit_audit)
+		ret = lowest_fit_audit_release(&r->audit, addr, size);
+	if (!ret)
+		ret = histogram_add(&r->free_search, *search);
+	return ret;
+}
+
+/* --lazy: the purge releases every area freed since the last one. */
+static int lazy_purge(struct replay *r)
+{
+	uint64_t search;
+	int ret;
+
+	for (size_t i = 0; i < r->nlazy; i++) {
+		ret = model_release(r, r->lazy[i].addr, r->lazy[i].size, &search);
+		if (ret)
+			return event_error(r, ret, "purge: the model has no area at 0x%" PRIx64
+					   ": %s", r->lazy[i].addr, strerror(-ret));
+	}
+	r->s->lazy_areas_purged += r->nlazy;
+	r->nlazy = 0;
+	return 0;
+}
+
+static int lazy_defer(struct replay *r, uint64_t addr, uint64_t size)
+{
+	if (r->nlazy == r->lazy_cap) {
+		size_t cap = r->lazy_cap ? 2 * r->lazy_cap : 256;
+		struct lazy_area *grown = realloc(r->lazy, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		r->lazy = grown;
+		r->lazy_cap = cap;
+	}
+	r->lazy[r->nlazy++] = (struct lazy_area){ addr, size };
+	return 0;
+}
+
 static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 {
 	struct id_state *st = &r->ids[ev->id];
@@ -462,6 +513,17 @@ static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 	if (!kernel_failed && (ev->flags & VMT_F_VA) && (ret = kernel_placed(r, ev)))
 		return ret;
 	ret = model_alloc(r, &call, &addr, &search);
+	if (ret == -ENOMEM && r->nlazy) {
+		/* alloc_vmap_area(): no room, so purge the lazy areas and
+		 * search again; the alloc's search is both searches. */
+		uint64_t first = search;
+
+		r->s->lazy_failure_purges++;
+		if ((ret = lazy_purge(r)))
+			return ret;
+		ret = model_alloc(r, &call, &addr, &search);
+		search += first;
+	}
 	if (ret && ret != -ENOMEM)
 		return event_error(r, ret, "alloc %s: model error: %s",
 				   id_name(r, ev->id), strerror(-ret));
@@ -524,14 +586,15 @@ static int replay_free(struct replay *r, const struct vmt_event *ev)
 	/* Live in the trace but never held by the model: nothing to release. */
 	if (!st->placed)
 		return 0;
-	ret = model_free(r, st->addr, &search);
-	if (!ret && r->o->lowest_fit_audit)
-		ret = lowest_fit_audit_release(&r->audit, st->addr, st->size);
+	if (r->o->lazy) {
+		/* Gone from the trace, still busy in the model. */
+		area_released(r, ev->id);
+		return lazy_defer(r, st->addr, st->size);
+	}
+	ret = model_release(r, st->addr, st->size, &search);
 	if (ret)
 		return event_error(r, ret, "free %s: the model has no area at 0x%" PRIx64 ": %s",
 				   id_name(r, ev->id), st->addr, strerror(-ret));
-	if ((ret = histogram_add(&r->free_search, search)))
-		return ret;
 	if (r->o->events_csv &&
 	    (ret = write_event_row(r, ev, st->size, 0, true, st->addr, search)))
 		return ret;
@@ -603,10 +666,10 @@ static int replay_event(struct replay *r, const struct vmt_event *ev)
 		r->seq++;
 		return replay_free(r, ev);
 	case VMT_PURGE:
-		/* Models free eagerly; a purge only counts. */
+		/* Without --lazy models free eagerly: a purge only counts. */
 		r->seq++;
 		r->s->purges++;
-		return 0;
+		return r->o->lazy ? lazy_purge(r) : 0;
 	}
 	return event_error(r, -EINVAL, "unknown event op %u", ev->op);
 }
@@ -679,6 +742,7 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 			goto out;
 	}
 	s->events = r.seq;
+	s->lazy_areas_pending = r.nlazy;
 	if (o->series_csv && r.seq % o->series_every && (ret = write_sample(&r)))
 		goto out;
 	ret = frag_measure(o->model, r.m, r.w.main_lo, r.w.main_hi, &f);
@@ -711,6 +775,7 @@ out:
 	histogram_free(&r.alloc_search);
 	histogram_free(&r.free_search);
 	free(r.heap.e);
+	free(r.lazy);
 	kernel_map_free(&r.kernel_map);
 	free(r.ids);
 	return ret;

@@ -43,6 +43,11 @@ struct replay_opts {
 	bool strict;		/* inconsistencies are errors, not counts */
 	bool check;		/* run the model's invariant checker after every event */
 	bool lowest_fit_audit;	/* count lowest_fit_departures (allocator/lowest_fit.h) */
+	/* Frees lazily, as the kernel does since 2.6.28: a freed area stays
+	 * busy in the model until the next purge event, or until an alloc
+	 * finds no room (which purges and retries once).  Not with
+	 * events_csv (a free's search happens at the purge) nor threads. */
+	bool lazy;
 	FILE *events_csv;	/* per alloc/free rows, or NULL */
 	FILE *series_csv;	/* fragmentation samples, or NULL */
 	uint64_t series_every;	/* sample every N events (> 0 when series_csv) */

@@ -48,6 +48,36 @@ set -e
 grep -qx "vmtrace replay: $tmp/bad.vmt.txt:2: size: expected a decimal or 0x-hex number, got '12k'" \
 	"$tmp/err" || fail "unexpected message: $(cat "$tmp/err")"
 
+# --lazy (tests/data/lazy.vmt.txt), eager then lazy, linear and augmented alike.
+# Eager: a, b at 0x100000, 0x102000; c reuses a's 0x100000; d at 0x104000;
+# freeing b and c leaves [0x100000, 0x104000) for e; d is freed: only e stays.
+# Lazy: freed a stays busy, so c goes to 0x104000; the purge releases a and d
+# takes 0x100000; b and c wait; e (16K) finds only [0x106000, 0x108000), so
+# the alloc purges b and c and searches again: 0x102000.  d waits at the end.
+lazy=tests/data/lazy.vmt.txt
+for model in linear augmented; do
+	"$vmtrace" replay -a "$model" --check --layout "$tmp/eager.csv" "$lazy" > /dev/null
+	printf 'addr,size\n0x100000,16384\n' | cmp -s - "$tmp/eager.csv" ||
+		fail "$model eager layout: $(cat "$tmp/eager.csv")"
+	"$vmtrace" replay -a "$model" --lazy --check --json "$tmp/lazy.json" \
+		--layout "$tmp/lazy.csv" "$lazy" > /dev/null
+	printf 'addr,size\n0x100000,8192\n0x102000,16384\n' | cmp -s - "$tmp/lazy.csv" ||
+		fail "$model lazy layout: $(cat "$tmp/lazy.csv")"
+	python3 - "$tmp/lazy.json" <<'PY' || fail "$model --lazy summary figures differ"
+import json, sys
+s = json.load(open(sys.argv[1]))["summary"]
+want = dict(allocs=5, frees=4, purges=1, failed_allocs=0, lazy_failure_purges=1,
+            lazy_areas_purged=3, lazy_areas_pending=1, end_live_areas=2)
+bad = {k: (s[k], v) for k, v in want.items() if s[k] != v}
+assert not bad, bad
+PY
+done
+set +e
+"$vmtrace" replay --lazy --events "$tmp/x.csv" "$lazy" > /dev/null 2>&1
+status=$?
+set -e
+[ "$status" -eq 2 ] || fail "--lazy --events: exit $status, want 2"
+
 # Bad usage: exit 2.
 set +e
 "$vmtrace" replay -a no-such-model "$trace" > /dev/null 2>&1

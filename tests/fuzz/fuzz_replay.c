@@ -4,7 +4,7 @@
  * input is parsed as a text trace and, when it parses, replayed through
  * each model of vm_allocators[] (models added later are covered without
  * a change here), with the model's invariant checker after every event,
- * by default and under --strict, with the events and series CSVs on.
+ * by default, under --strict and with --lazy, with the CSVs on.
  *
  * Oracle: the invariant checker (a broken invariant is a finding), and the
  * engine's contract (fuzz_replay_checked, trace_oracle.h).
@@ -25,8 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_finding("out of memory setting up");
 	if (!vmt_text_parse("fuzz", (const char *)data, size, &t, &err)) {
 		for (size_t i = 0; i < vm_allocator_count; i++) {
-			fuzz_replay_checked(&t, vm_allocators[i], false, sink);
-			fuzz_replay_checked(&t, vm_allocators[i], true, sink);
+			fuzz_replay_checked(&t, vm_allocators[i], FUZZ_REPLAY_DEFAULT, sink);
+			fuzz_replay_checked(&t, vm_allocators[i], FUZZ_REPLAY_STRICT, sink);
+			fuzz_replay_checked(&t, vm_allocators[i], FUZZ_REPLAY_LAZY, sink);
 		}
 	}
 	vmt_trace_free(&t);

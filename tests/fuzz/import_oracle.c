@@ -88,7 +88,7 @@ void fuzz_import(fuzz_capture_parser *parse, const uint8_t *data, size_t size)
 		fuzz_finding("the builder failed (%d) on accepted events: %s", ret, err.msg);
 	check_counts(&t, &bs, events, &snap);
 	fuzz_text_round_trip(&t, NULL);
-	fuzz_replay_checked(&t, vm_allocator_find("linear"), false, sink);
+	fuzz_replay_checked(&t, vm_allocator_find("linear"), FUZZ_REPLAY_DEFAULT, sink);
 	vmt_trace_free(&t);
 out:
 	vmt_builder_free(&b);

@@ -69,14 +69,17 @@ void fuzz_text_round_trip(const struct vmt_trace *t, struct vmt_trace *back)
 }
 
 void fuzz_replay_checked(const struct vmt_trace *t, const struct vm_allocator_ops *model,
-			 bool strict, FILE *sink)
+			 enum fuzz_replay_mode mode, FILE *sink)
 {
+	static const char *const mode_name[] = { "", " --strict", " --lazy" };
+	bool strict = mode == FUZZ_REPLAY_STRICT, lazy = mode == FUZZ_REPLAY_LAZY;
 	struct replay_opts o = {
 		.model = model,
 		.trace_name = "fuzz",
 		.strict = strict,
+		.lazy = lazy,
 		.check = true,
-		.events_csv = sink,
+		.events_csv = lazy ? NULL : sink,
 		.series_csv = sink,
 		.series_every = 3,
 	};
@@ -89,11 +92,18 @@ void fuzz_replay_checked(const struct vmt_trace *t, const struct vm_allocator_op
 	if (ret == -EINVAL && strict && !strncmp(err.msg, "fuzz:", 5))
 		return;
 	if (ret)
-		fuzz_finding("%s%s: error %d: %s", model->name, strict ? " --strict" : "",
-			     ret, err.msg);
+		fuzz_finding("%s%s: error %d: %s", model->name, mode_name[mode], ret, err.msg);
 	if (s.events != s.allocs + s.frees + s.purges)
 		fuzz_finding("%s: %llu events but %llu allocs + %llu frees + %llu purges",
 			     model->name, (unsigned long long)s.events,
 			     (unsigned long long)s.allocs, (unsigned long long)s.frees,
 			     (unsigned long long)s.purges);
+	if (s.lazy_areas_purged + s.lazy_areas_pending > (lazy ? s.frees : 0) ||
+	    (!lazy && s.lazy_failure_purges))
+		fuzz_finding("%s%s: %llu lazily freed areas purged, %llu pending, %llu "
+			     "failure purges for %llu frees", model->name, mode_name[mode],
+			     (unsigned long long)s.lazy_areas_purged,
+			     (unsigned long long)s.lazy_areas_pending,
+			     (unsigned long long)s.lazy_failure_purges,
+			     (unsigned long long)s.frees);
 }

@@ -28,14 +28,19 @@ void fuzz_same_trace(const struct vmt_trace *a, const struct vmt_trace *b,
  */
 void fuzz_text_round_trip(const struct vmt_trace *t, struct vmt_trace *back);
 
+/* How fuzz_replay_checked() replays: the defaults, --strict, or --lazy. */
+enum fuzz_replay_mode { FUZZ_REPLAY_DEFAULT, FUZZ_REPLAY_STRICT, FUZZ_REPLAY_LAZY };
+
 /*
  * Replays @t through @model with the invariant checker after every event
- * and both CSVs written to @sink.  The engine's contract: by default a
- * trace always replays (only -ENOMEM may stop it); under @strict it
- * replays or stops with -EINVAL and a `fuzz:LINE: ...` message (the trace
- * must be named "fuzz").  The summary's event counts must add up.
+ * and the series CSV (and, but with --lazy, the events CSV) written to
+ * @sink.  The engine's contract: a trace always replays (only -ENOMEM may
+ * stop it), except under --strict, where it may also stop with -EINVAL
+ * and a `fuzz:LINE: ...` message (the trace must be named "fuzz").  The
+ * summary's event counts must add up; lazily freed areas, purged or
+ * pending, are frees of placed areas (none without --lazy).
  */
 void fuzz_replay_checked(const struct vmt_trace *t, const struct vm_allocator_ops *model,
-			 bool strict, FILE *sink);
+			 enum fuzz_replay_mode mode, FILE *sink);
 
 #endif /* VMTRACE_FUZZ_TRACE_ORACLE_H */
