@@ -76,6 +76,7 @@ static int write_json(FILE *f, const char *trace_path,
 	    json_object_set_new(doc, "audit", json_pack("{s:b, s:s?}", "lowest_fit",
 							o->lowest_fit_audit, "reference",
 							o->reference ? o->reference->name : NULL)) ||
+	    json_object_set_new(doc, "lazy", json_boolean(o->lazy)) ||
 	    json_object_set_new(doc, "window_lo", json_string(lo)) ||
 	    json_object_set_new(doc, "window_hi", json_string(hi)) ||
 	    json_object_set(doc, "meta", meta) ||

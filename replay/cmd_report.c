@@ -27,6 +27,7 @@ enum run_kind {
 	RUN_LOCK,	/* --lock-stat */
 	RUN_THREADS,	/* --threads */
 	RUN_AUDIT,	/* --lowest-fit-audit and/or --reference */
+	RUN_LAZY,	/* --lazy */
 };
 
 struct run {
@@ -100,6 +101,7 @@ static int load_run(const char *path, struct run *r, struct vmt_err *err)
 	audit = json_object_get(r->doc, "audit");
 	r->reference = json_string_value(json_object_get(audit, "reference"));
 	r->kind = r->s.has_threads ? RUN_THREADS : r->s.has_lock_stat ? RUN_LOCK :
+		  json_is_true(json_object_get(r->doc, "lazy")) ? RUN_LAZY :
 		  json_is_true(json_object_get(audit, "lowest_fit")) || r->reference ?
 		  RUN_AUDIT : RUN_MAIN;
 	return 0;
@@ -115,12 +117,12 @@ static bool run_is(const struct run *r, const char *trace, enum run_kind kind)
 	return r->kind == kind && !strcmp(r->trace, trace);
 }
 
-/* The audit run of @trace through @model, or NULL. */
-static const struct run *audit_run(const struct report *rep, const char *trace,
-				   const char *model)
+/* The run of @trace through @model of @kind, or NULL. */
+static const struct run *find_run(const struct report *rep, const char *trace,
+				  const char *model, enum run_kind kind)
 {
 	for (size_t i = 0; i < rep->nruns; i++)
-		if (run_is(&rep->runs[i], trace, RUN_AUDIT) && !strcmp(rep->runs[i].model, model))
+		if (run_is(&rep->runs[i], trace, kind) && !strcmp(rep->runs[i].model, model))
 			return &rep->runs[i];
 	return NULL;
 }
@@ -152,7 +154,8 @@ static void print_trace_table(FILE *f, const struct report *rep, const char *tra
 		const struct run *r = &rep->runs[i], *a;                            \
 		if (!run_is(r, trace, RUN_MAIN))                                    \
 			continue;                                                   \
-		a = #kind[0] == 'A' ? audit_run(rep, trace, r->model) : r;          \
+		a = #kind[0] == 'A' ? find_run(rep, trace, r->model, RUN_AUDIT) :   \
+		    #kind[0] == 'L' ? find_run(rep, trace, r->model, RUN_LAZY) : r; \
 		if (a)                                                              \
 			print_value_##type(f, a->s.name);                           \
 		else                                                                \
@@ -190,6 +193,34 @@ static void print_hole_note(FILE *f, const struct report *rep, const char *trace
 			rep->runs[i].model, s->largest_hole, s->hole_bytes);
 		return;
 	}
+}
+
+/* Each model eager (the main run) beside its --lazy run. */
+static void print_lazy_table(FILE *f, const struct report *rep, const char *trace)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < rep->nruns; i++) {
+		const struct run *eager = &rep->runs[i], *lazy;
+
+		if (!run_is(eager, trace, RUN_MAIN) ||
+		    !(lazy = find_run(rep, trace, eager->model, RUN_LAZY)))
+			continue;
+		if (!header)
+			fputs("Eager frees against `--lazy` (each free waits for the trace's next "
+			      "purge, or for an alloc that finds no room, as in kernels since "
+			      "2.6.28):\n\n"
+			      "| model | alloc search mean | with --lazy | kernel va matches | "
+			      "with --lazy | holes | with --lazy |\n"
+			      "|---|---:|---:|---:|---:|---:|---:|\n", f);
+		header = true;
+		fprintf(f, "| %s | %.4g | %.4g | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %"
+			PRIu64 " |\n", eager->model, eager->s.alloc_search_mean,
+			lazy->s.alloc_search_mean, eager->s.kernel_va_matches,
+			lazy->s.kernel_va_matches, eager->s.holes, lazy->s.holes);
+	}
+	if (header)
+		fputc('\n', f);
 }
 
 /* One row per model and operation, one column per lock_stat metric. */
@@ -284,6 +315,7 @@ static int print_trace(FILE *f, const struct report *rep, size_t first)
 	print_trace_table(f, rep, r->trace);
 	fputc('\n', f);
 	print_hole_note(f, rep, r->trace);
+	print_lazy_table(f, rep, r->trace);
 	print_lock_table(f, rep, r->trace);
 	for (size_t i = 0; rep->plots && i < sizeof(figures) / sizeof(figures[0]); i++) {
 		if (asprintf(&png, "%s/%s-%s.png", rep->plots, stem, figures[i].suffix) < 0) {
@@ -660,7 +692,8 @@ static void print_definitions(FILE *f)
 	      "| metric | JSON key | kind | definition |\n|---|---|---|---|\n", f);
 #define X(type, name, kind, label, doc) \
 	fprintf(f, "| %s | `%s` | %s | %s |\n", label, #name,                    \
-		#kind[0] == 'E' ? "exact" : #kind[0] == 'A' ? "exact (audit run)" : "timing", doc);
+		#kind[0] == 'E' ? "exact" : #kind[0] == 'A' ? "exact (audit run)" :      \
+		#kind[0] == 'L' ? "exact (--lazy run)" : "timing", doc);
 	REPLAY_SUMMARY_METRICS(X)
 	fputs("\nLock statistics (`lock_stat.alloc`, `lock_stat.free` in the JSON), per "
 	      "operation. A hold is the model call made while holding the lock; a wait runs "

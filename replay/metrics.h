@@ -9,6 +9,7 @@
  *          identical on every run and machine (tests compare it exactly);
  *          AUDIT: exact too, but only computed by the auditing options
  *          (--lowest-fit-audit, --reference), 0 otherwise;
+ *          LAZY: exact too, but only computed with --lazy, 0 otherwise;
  *          TIMING: measured on the clock, never compared exactly.
  *   label  the column title in tables and RESULTS.md
  *   definition  what it is; RESULTS.md prints these definitions.
@@ -31,13 +32,13 @@
 	X(U64, frees, EXACT, "frees", "free events")                                       \
 	X(U64, purges, EXACT, "purges",                                                    \
 	  "purge events (counted; with --lazy they release the lazily freed areas)")       \
-	X(U64, lazy_failure_purges, EXACT, "lazy purges on failure",                       \
+	X(U64, lazy_failure_purges, LAZY, "lazy purges on failure",                       \
 	  "with --lazy (else 0): allocs that found no room while lazily freed areas "      \
 	  "were pending, so purged them and searched again, as alloc_vmap_area() does")    \
-	X(U64, lazy_areas_purged, EXACT, "lazy areas purged",                              \
+	X(U64, lazy_areas_purged, LAZY, "lazy areas purged",                              \
 	  "with --lazy (else 0): freed areas released to the model by a purge event or "   \
 	  "a failed alloc")                                                                \
-	X(U64, lazy_areas_pending, EXACT, "lazy areas pending",                            \
+	X(U64, lazy_areas_pending, LAZY, "lazy areas pending",                            \
 	  "with --lazy (else 0): freed areas still held by the model after the last "      \
 	  "event, waiting for a purge")                                                    \
 	X(U64, failed_allocs, EXACT, "failed allocs",                                      \

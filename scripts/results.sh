@@ -31,7 +31,8 @@ for trace in $traces; do
 			--holds "$out.holds.csv" "$trace" > /dev/null
 		"$vmtrace" replay -a "$model" --check --lowest-fit-audit --reference linear \
 			--json "$out.audit.json" "$trace" > /dev/null
-		summaries="$summaries $out.json $out.lock.json $out.audit.json"
+		"$vmtrace" replay -a "$model" --lazy --json "$out.lazy.json" "$trace" > /dev/null
+		summaries="$summaries $out.json $out.lock.json $out.audit.json $out.lazy.json"
 		events="$events $out.events.csv"
 		series="$series $out.series.csv"
 		holds="$holds $out.holds.csv"

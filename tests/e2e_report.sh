@@ -1,0 +1,50 @@
+#!/bin/sh
+# `vmtrace report` from replay summaries: one column per model, audit and
+# --lazy figures taken from their own runs, the eager/lazy table, and bad
+# input refused with no partial report.  Every figure checked here is read
+# back from the summaries with jq, not from the report's own code.
+set -eu
+vmtrace=${VMTRACE:-build/vmtrace}
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+# A recorded trace, where lazy frees change the eager/lazy table's figures.
+trace=traces/rec-mixed.vmt.zst
+sums=
+for model in linear augmented; do
+	"$vmtrace" replay -a "$model" --json "$tmp/$model.json" "$trace" > /dev/null
+	"$vmtrace" replay -a "$model" --lowest-fit-audit --reference linear \
+		--json "$tmp/$model.audit.json" "$trace" > /dev/null
+	"$vmtrace" replay -a "$model" --lazy --json "$tmp/$model.lazy.json" "$trace" > /dev/null
+	sums="$sums $tmp/$model.json $tmp/$model.audit.json $tmp/$model.lazy.json"
+done
+# shellcheck disable=SC2086
+"$vmtrace" report -o "$tmp/R.md" --commit test --date 2026-01-01 $sums > /dev/null
+grep -q '^| metric | linear | augmented |$' "$tmp/R.md" || fail "no table with one column per model"
+# A lazy metric comes from the --lazy run (0 in the main runs).
+purged=$(jq .summary.lazy_areas_purged "$tmp/augmented.lazy.json")
+[ "$purged" -gt 0 ] || fail "the lazy run purged nothing"
+grep -q "^| lazy areas purged | $purged | $purged |$" "$tmp/R.md" ||
+	fail "lazy areas purged not from the --lazy runs: $(grep 'lazy areas purged' "$tmp/R.md")"
+# The eager/lazy table, row for augmented, from the two summaries (%.4g).
+row=$(jq -rs '[.[0].summary.alloc_search_mean, .[1].summary.alloc_search_mean,
+	.[0].summary.kernel_va_matches, .[1].summary.kernel_va_matches,
+	.[0].summary.holes, .[1].summary.holes] | @tsv' \
+	"$tmp/augmented.json" "$tmp/augmented.lazy.json" |
+	awk -F'\t' '$1 != $2 && $5 != $6 { printf "| augmented | %.4g | %.4g | %d | %d | %d | %d |", $1, $2, $3, $4, $5, $6 }')
+[ -n "$row" ] || fail "lazy frees changed neither the search nor the holes: a weak trace"
+grep -qxF "$row" "$tmp/R.md" || fail "eager/lazy row: want '$row', got: $(grep '^| augmented |' "$tmp/R.md")"
+# Lowest-fit departures come from the audit run: augmented is lowest fit.
+grep -q '^| lowest-fit departures | 0 | 0 |$' "$tmp/R.md" || fail "audit row"
+
+# A file that is not a summary: file:line error, exit 1, no report.
+echo '{"trace": "x"' > "$tmp/bad.json"
+set +e
+"$vmtrace" report -o "$tmp/R2.md" "$tmp/linear.json" "$tmp/bad.json" > /dev/null 2> "$tmp/err"
+status=$?
+set -e
+[ "$status" -eq 1 ] || fail "bad summary: exit $status, want 1"
+grep -q "^vmtrace report: $tmp/bad.json:[0-9]*: " "$tmp/err" || fail "bad summary message: $(cat "$tmp/err")"
+[ ! -e "$tmp/R2.md" ] || fail "partial report left behind"
+echo "ok: e2e report"
