@@ -13,9 +13,14 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "bigmem.h"
+
 /* uthash must not exit on OOM: it flags it and leaves the table as it was. */
 static _Thread_local bool strtab_oom;
 #define HASH_NONFATAL_OOM 1
+/* A table of millions of ids has a bucket array of megabytes. */
+#define uthash_malloc(sz) bigmem_resize(NULL, 0, (sz))
+#define uthash_free(ptr, sz) bigmem_free((ptr), (sz))
 #define uthash_nonfatal_oom(obj) (strtab_oom = true)
 #define HASH_FUNCTION(keyptr, keylen, hashv) \
 	((hashv) = (unsigned)XXH3_64bits((keyptr), (keylen)))
@@ -35,7 +40,10 @@ struct strtab_entry {
  * small table costs little and a large one few allocations.
  */
 #define STRTAB_FIRST_CHUNK_BYTES (1u << 12)
-#define STRTAB_CHUNK_BYTES (1u << 20)
+#define STRTAB_CHUNK_BYTES (8u << 20)
+
+/* What each string costs in the by_index block: its pointer and length. */
+#define STRTAB_SLOT_BYTES (sizeof(const char *) + sizeof(uint32_t))
 
 struct strtab_chunk {
 	struct strtab_chunk *next;
@@ -55,7 +63,7 @@ static char *strtab_carve(struct strtab *s, size_t bytes)
 		if (cap < bytes)
 			cap = bytes;
 
-		c = malloc(sizeof(*c) + cap);
+		c = bigmem_resize(NULL, 0, sizeof(*c) + cap);
 		if (!c)
 			return NULL;
 		c->next = s->chunks;
@@ -83,10 +91,9 @@ void strtab_free(struct strtab *s)
 	HASH_CLEAR(hh, s->hash);
 	for (c = s->chunks; c; c = next) {
 		next = c->next;
-		free(c);
+		bigmem_free(c, sizeof(*c) + c->cap);
 	}
-	free(s->by_index);
-	free(s->len_by_index);
+	bigmem_free(s->by_index, (size_t)s->cap * STRTAB_SLOT_BYTES);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -100,15 +107,20 @@ int strtab_reserve(struct strtab *s, uint32_t n)
 		return 0;
 	if (n > UINT32_MAX - s->count)
 		return -E2BIG;
+	/* Doubling for one-by-one growth; exactly what is asked for a big
+	 * reservation (a binary trace's table), where doubling would waste. */
+	if (n > cap)
+		cap = s->count + n;
 	while (cap - s->count < n)
 		cap = cap > UINT32_MAX / 2 ? UINT32_MAX : cap * 2;
-	by_index = realloc(s->by_index, (size_t)cap * sizeof(*by_index));
+	/* One block: the pointers, then the lengths, moved up to their new place. */
+	by_index = bigmem_resize(s->by_index, (size_t)s->cap * STRTAB_SLOT_BYTES,
+				 (size_t)cap * STRTAB_SLOT_BYTES);
 	if (!by_index)
 		return -ENOMEM;
+	lens = (uint32_t *)(by_index + cap);
+	memmove(lens, by_index + s->cap, (size_t)s->count * sizeof(*lens));
 	s->by_index = by_index;
-	lens = realloc(s->len_by_index, (size_t)cap * sizeof(*lens));
-	if (!lens)
-		return -ENOMEM;
 	s->len_by_index = lens;
 	s->cap = cap;
 	return 0;

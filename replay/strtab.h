@@ -21,7 +21,7 @@ struct strtab_entry;
 
 struct strtab {
 	const char **by_index;		/* index -> string (NUL-terminated) */
-	uint32_t *len_by_index;		/* index -> length */
+	uint32_t *len_by_index;		/* index -> length (in the by_index block) */
 	uint32_t count, cap;
 	struct strtab_entry *hash;	/* uthash head: the strings [0, nhashed) */
 	uint32_t nhashed;
