@@ -16,14 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct ck_hs;
 struct strtab_chunk;
-struct strtab_entry;
 
 struct strtab {
 	const char **by_index;		/* index -> string (NUL-terminated) */
-	uint32_t *len_by_index;		/* index -> length */
+	uint32_t *len_by_index;		/* index -> length (in the by_index block) */
 	uint32_t count, cap;
-	struct strtab_entry *hash;	/* uthash head: the strings [0, nhashed) */
+	struct ck_hs *hash;		/* index of the strings [0, nhashed), or NULL */
 	uint32_t nhashed;
 	struct strtab_chunk *chunks;	/* arena holding the copied strings */
 };
@@ -40,6 +40,14 @@ int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx);
 /* Makes room for @n more strings, so that @n strtab_append_unique calls
  * cannot fail.  Returns 0, -ENOMEM or -E2BIG. */
 int strtab_reserve(struct strtab *s, uint32_t n);
+
+/*
+ * Says that about @n more distinct strings will be interned: sizes the
+ * table and its hash index for them at once, where growing would rehash
+ * every string again.  A hint: more or fewer may come.  Returns 0,
+ * -ENOMEM or -E2BIG.
+ */
+int strtab_expect(struct strtab *s, uint32_t n);
 
 /*
  * Appends @str without copying it: it gets index s->count.

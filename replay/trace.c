@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "trace.h"
 
 int vmt_trace_init(struct vmt_trace *t)
@@ -25,8 +26,9 @@ void vmt_trace_free(struct vmt_trace *t)
 	strtab_free(&t->strs);
 	free(t->meta);
 	if (t->ev_cap)
-		free(t->ev);
-	free(t->line);
+		bigmem_free(t->ev, t->ev_cap * sizeof(*t->ev));
+	if (t->line)
+		bigmem_free(t->line, t->line_cap * sizeof(*t->line));
 	if (t->release)
 		t->release(t->backing);
 	memset(t, 0, sizeof(*t));
@@ -36,8 +38,12 @@ int vmt_trace_track_lines(struct vmt_trace *t)
 {
 	if (t->nev)
 		return -EINVAL;
-	t->line = malloc(sizeof(*t->line));
-	return t->line ? 0 : -ENOMEM;
+	/* Room for one: a non-NULL line says lines are kept. */
+	t->line = bigmem_resize(NULL, 0, sizeof(*t->line));
+	if (!t->line)
+		return -ENOMEM;
+	t->line_cap = 1;
+	return 0;
 }
 
 static int vmt_trace_grow(struct vmt_trace *t)
@@ -49,16 +55,17 @@ static int vmt_trace_grow(struct vmt_trace *t)
 	while (cap <= t->nev)
 		cap *= 2;
 	if (t->line) {
-		line = realloc(t->line, cap * sizeof(*line));
+		line = bigmem_resize(t->line, t->line_cap * sizeof(*line), cap * sizeof(*line));
 		if (!line)
 			return -ENOMEM;
 		t->line = line;
+		t->line_cap = cap;
 	}
 	if (t->ev_cap) {
-		ev = realloc(t->ev, cap * sizeof(*ev));
+		ev = bigmem_resize(t->ev, t->ev_cap * sizeof(*ev), cap * sizeof(*ev));
 	} else {
 		/* Empty, or the events are in the backing: copy them out. */
-		ev = malloc(cap * sizeof(*ev));
+		ev = bigmem_resize(NULL, 0, cap * sizeof(*ev));
 		if (ev && t->nev)
 			memcpy(ev, t->ev, t->nev * sizeof(*ev));
 	}

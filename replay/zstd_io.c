@@ -30,12 +30,29 @@ static size_t initial_capacity(const void *src, size_t len)
 	return claim ? claim : 64;
 }
 
+/*
+ * One decompression context per thread, reset between uses: creating one
+ * per call costs more than decompressing a small trace (the fuzzer reads
+ * thousands a second).  Never freed: it lives as long as its thread,
+ * and only the loading threads (the main one) decompress.
+ */
+static ZSTD_DCtx *thread_dctx(void)
+{
+	static _Thread_local ZSTD_DCtx *dctx;
+
+	if (!dctx)
+		dctx = ZSTD_createDCtx();
+	else
+		ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+	return dctx;
+}
+
 int zstd_decompress_all(const char *name, const void *src, size_t len,
 			void **out, size_t *out_len, struct vmt_err *err)
 {
 	ZSTD_inBuffer in = { src, len, 0 };
 	ZSTD_outBuffer o = { NULL, initial_capacity(src, len), 0 };
-	ZSTD_DCtx *dctx = ZSTD_createDCtx();
+	ZSTD_DCtx *dctx = thread_dctx();
 	size_t left;
 	int ret = -ENOMEM;
 	void *grown;
@@ -75,7 +92,6 @@ out:
 	if (ret == -ENOMEM)
 		vmt_err_set(err, "%s: out of memory while decompressing", name);
 	free(o.dst);
-	ZSTD_freeDCtx(dctx);
 	return ret;
 }
 
