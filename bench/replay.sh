@@ -40,8 +40,9 @@ split=$(mktemp)
 trap 'rm -f "$tmp" "$split" "$split.csv" "$split.json" "$out.tmp"' EXIT
 for model in augmented augmented-5.2 augmented-5.19; do
 	"$vmtrace" replay -a "$model" --events "$split.csv" "$trace" > /dev/null
+	# (The generated trace has 4 KiB pages.)
 	awk -F, -v model="$model" 'NR > 1 && $2 == "alloc" {
-		k = $5 > 4096 ? "aligned" : "page";	# the generated trace has 4 KiB pages n[k]++; s[k] += $7 }
+		k = $5 > 4096 ? "aligned" : "page"; n[k]++; s[k] += $7 }
 		END { printf "{\"model\": \"%s\", \"alloc_search_mean_page_aligned\": %.4f, " \
 			"\"alloc_search_mean_above_page\": %.4f, \"allocs_above_page\": %d}\n",
 			model, s["page"] / n["page"], n["aligned"] ? s["aligned"] / n["aligned"] : 0,
