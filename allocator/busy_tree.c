@@ -21,9 +21,9 @@ int busy_tree_insert(struct busy_tree *bt, uint64_t start, uint64_t end,
 		else if (start >= tmp->end)
 			link = &parent->right;
 		else
-			return -EEXIST;
+			goto overlap;
 	}
-	va = malloc(sizeof(*va));
+	va = node_pool_get(&bt->nodes, sizeof(*va));
 	if (!va)
 		return -ENOMEM;
 	va->start = start;
@@ -33,6 +33,10 @@ int busy_tree_insert(struct busy_tree *bt, uint64_t start, uint64_t end,
 	if (out)
 		*out = va;
 	return 0;
+overlap:
+	if (out)
+		*out = busy_of(*link);
+	return -EEXIST;
 }
 
 struct vm_busy *busy_tree_find(const struct busy_tree *bt, uint64_t addr, uint64_t *search)
@@ -57,7 +61,7 @@ void busy_tree_remove(struct busy_tree *bt, struct vm_busy *va)
 {
 	rb_erase(&bt->root, &va->rb, NULL);
 	bt->count--;
-	free(va);
+	node_pool_put(&bt->nodes, va);
 }
 
 int busy_tree_reserve(struct busy_tree *bt, const struct vm_window *win,
@@ -116,14 +120,10 @@ int busy_tree_check(const struct busy_tree *bt, const struct vm_window *win,
 	return 0;
 }
 
-static void release_busy(struct rb_node *n)
-{
-	free(busy_of(n));
-}
-
 void busy_tree_clear(struct busy_tree *bt)
 {
-	rb_clear(&bt->root, release_busy);
+	bt->root.node = NULL;
+	node_pool_destroy(&bt->nodes);
 	bt->count = 0;
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "allocator.h"
+#include "node_pool.h"
 #include "rbtree_lib.h"
 
 struct vm_busy {
@@ -22,6 +23,7 @@ struct vm_busy {
 struct busy_tree {
 	struct rb_root root;
 	uint64_t count;
+	struct node_pool nodes;
 };
 
 static inline struct vm_busy *busy_of(struct rb_node *n)
@@ -30,8 +32,9 @@ static inline struct vm_busy *busy_of(struct rb_node *n)
 }
 
 /*
- * Inserts busy area [start, end) (start < end).  Returns 0 and sets *@out
- * (when @out is not NULL), -EEXIST if it overlaps an area, or -ENOMEM.
+ * Inserts busy area [start, end) (start < end).  Returns 0 with the new
+ * area in *@out, -EEXIST if it overlaps an area, with that area in *@out,
+ * or -ENOMEM (*@out is left alone when @out is NULL).
  */
 int busy_tree_insert(struct busy_tree *bt, uint64_t start, uint64_t end,
 		     struct vm_busy **out);

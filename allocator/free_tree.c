@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "free_tree.h"
 #include "vmmath.h"
@@ -56,7 +55,7 @@ static const struct rb_augment free_aug = {
 static int link_block(struct free_tree *ft, uint64_t start, uint64_t end,
 		      struct rb_node *parent, struct rb_node **link)
 {
-	struct vm_free *va = malloc(sizeof(*va));
+	struct vm_free *va = node_pool_get(&ft->nodes, sizeof(*va));
 
 	if (!va)
 		return -ENOMEM;
@@ -92,19 +91,16 @@ static struct rb_node **find_link(struct free_tree *ft, uint64_t start, uint64_t
 int free_tree_init(struct free_tree *ft, uint64_t lo, uint64_t hi)
 {
 	ft->root.node = NULL;
+	ft->nodes = (struct node_pool){ 0 };
 	ft->lo = lo;
 	ft->hi = hi;
 	return link_block(ft, lo, hi, NULL, &ft->root.node);
 }
 
-static void release_free(struct rb_node *n)
-{
-	free(free_of(n));
-}
-
 void free_tree_clear(struct free_tree *ft)
 {
-	rb_clear(&ft->root, release_free);
+	ft->root.node = NULL;
+	node_pool_destroy(&ft->nodes);
 }
 
 bool free_block_fits(const struct vm_free *va, uint64_t size, uint64_t align,
@@ -228,7 +224,7 @@ int free_tree_split(struct free_tree *ft, struct vm_free *va, uint64_t addr, uin
 
 	if (va->start == addr && va->end == end) {		/* FL_FIT_TYPE */
 		rb_erase(&ft->root, &va->rb, &free_aug);
-		free(va);
+		node_pool_put(&ft->nodes, va);
 		return 0;
 	}
 	if (va->start == addr) {				/* LE_FIT_TYPE */
@@ -296,7 +292,7 @@ int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64
 		if (merged) {
 			end = merged->end;
 			rb_erase(&ft->root, &merged->rb, &free_aug);
-			free(merged);
+			node_pool_put(&ft->nodes, merged);
 		}
 		prev->end = end;
 		merged = prev;

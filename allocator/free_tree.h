@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "node_pool.h"
 #include "rbtree_lib.h"
 
 struct vm_free {
@@ -26,6 +27,7 @@ struct vm_free {
 struct free_tree {
 	struct rb_root root;
 	uint64_t lo, hi;	/* the space the blocks come from */
+	struct node_pool nodes;
 };
 
 /* One free block [lo, hi) (lo < hi).  Returns 0 or -ENOMEM. */

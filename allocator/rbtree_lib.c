@@ -210,29 +210,6 @@ void rb_erase(struct rb_root *root, struct rb_node *node, const struct rb_augmen
 		erase_fixup(root, x, xp, aug);
 }
 
-void rb_clear(struct rb_root *root, void (*release)(struct rb_node *n))
-{
-	struct rb_node *n = root->node, *up;
-
-	/* Post-order without recursion: release leaves, climbing as they go. */
-	while (n) {
-		if (n->left) {
-			n = n->left;
-		} else if (n->right) {
-			n = n->right;
-		} else {
-			up = n->parent;
-			if (up && up->left == n)
-				up->left = NULL;
-			else if (up)
-				up->right = NULL;
-			release(n);
-			n = up;
-		}
-	}
-	root->node = NULL;
-}
-
 struct rb_node *rb_first(const struct rb_root *root)
 {
 	struct rb_node *n = root->node;

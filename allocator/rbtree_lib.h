@@ -53,9 +53,6 @@ void rb_insert(struct rb_root *root, struct rb_node *node, struct rb_node *paren
 /* Unlinks @node (which must be in the tree) and rebalances. */
 void rb_erase(struct rb_root *root, struct rb_node *node, const struct rb_augment *aug);
 
-/* Calls @release on every node, children before parents; the tree is empty after. */
-void rb_clear(struct rb_root *root, void (*release)(struct rb_node *n));
-
 /* In-order neighbours and ends; NULL past either end or for an empty tree. */
 struct rb_node *rb_first(const struct rb_root *root);
 struct rb_node *rb_last(const struct rb_root *root);

@@ -8,11 +8,11 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../allocator/busy_tree.h"
 #include "../allocator/lowest_fit.h"
 #include "../allocator/vmmath.h"
 #include "frag.h"
 #include "histogram.h"
-#include "kernel_map.h"
 #include "lockstat.h"
 #include "replay.h"
 #include "replay_prep.h"
@@ -67,10 +67,10 @@ enum id_fate {
 struct id_state {
 	uint8_t fate;			/* enum id_fate */
 	bool placed;			/* the model holds [addr, addr + size) for it */
-	bool in_kernel_map;		/* `kernel` is in replay.kernel_map */
 	uint64_t addr;
 	uint64_t size;
-	struct kernel_area kernel;	/* where the kernel put it (va=, live) */
+	/* Where the kernel put it (va=, live), in replay.kernel_map; or NULL. */
+	struct vm_busy *kernel;
 };
 
 /* Where the --reference model placed an id, while it holds it. */
@@ -110,7 +110,12 @@ struct replay {
 	struct ref_area *ref_ids;	/* and where it placed each id */
 	struct id_state *ids;
 	struct end_heap heap;
-	struct kernel_map kernel_map;
+	/*
+	 * The traced kernel's own address map, as the trace tells it: the
+	 * snapshot's areas and the va= of allocs, until their frees.  An area
+	 * placed over one still busy there shows an inconsistent trace.
+	 */
+	struct busy_tree kernel_map;
 	struct histogram alloc_search, free_search;
 	struct replay_windows w;
 	struct replay_lock lock;	/* taken around model calls with --lock-stat */
@@ -267,24 +272,23 @@ static const char *id_name(const struct replay *r, uint32_t id)
 static int kernel_placed(struct replay *r, const struct vmt_event *ev)
 {
 	struct id_state *st = &r->ids[ev->id];
-	const struct kernel_area *busy;
+	struct vm_busy *busy;
 	int ret;
 
 	if (!vm_fits_below(ev->va, ev->size, UINT64_MAX))
 		return inconsistent(r, kernel_va_conflicts,
 				    "%s %s: va 0x%" PRIx64 " + %" PRIu64 " runs past 2^64",
 				    vmt_op_name(ev->op), id_name(r, ev->id), ev->va, ev->size);
-	st->kernel = (struct kernel_area){ ev->va, ev->size };
-	ret = kernel_map_insert(&r->kernel_map, &st->kernel, &busy);
+	ret = busy_tree_insert(&r->kernel_map, ev->va, ev->va + ev->size, &busy);
 	if (ret == -EEXIST)
 		return inconsistent(r, kernel_va_conflicts,
 				    "%s %s: the kernel's 0x%" PRIx64 "+%" PRIu64 " overlaps "
 				    "0x%" PRIx64 "+%" PRIu64 ", which it had not freed",
 				    vmt_op_name(ev->op), id_name(r, ev->id), ev->va, ev->size,
-				    busy->addr, busy->size);
+				    busy->start, busy->end - busy->start);
 	if (ret)
 		return ret;
-	st->in_kernel_map = true;
+	st->kernel = busy;
 	return 0;
 }
 
@@ -579,9 +583,9 @@ static int replay_free(struct replay *r, const struct vmt_event *ev)
 					    id_name(r, ev->id));
 	}
 	st->fate = ID_FREED;
-	if (st->in_kernel_map) {
-		kernel_map_remove(&r->kernel_map, &st->kernel);
-		st->in_kernel_map = false;
+	if (st->kernel) {
+		busy_tree_remove(&r->kernel_map, st->kernel);
+		st->kernel = NULL;
 	}
 	/* Live in the trace but never held by the model: nothing to release. */
 	if (!st->placed)
@@ -776,7 +780,7 @@ out:
 	histogram_free(&r.free_search);
 	free(r.heap.e);
 	free(r.lazy);
-	kernel_map_free(&r.kernel_map);
+	busy_tree_clear(&r.kernel_map);
 	free(r.ids);
 	return ret;
 }
