@@ -15,14 +15,18 @@ static void generate_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vmtrace generate [--seed N] [--events N] [--live-target N] [--snapshot N]\n"
-		"                        [--range x86_64|i386|LO:HI] [--aligned PCT] [--windows PCT] OUT\n"
+		"                        [--range x86_64|i386|LO:HI] [--aligned PCT]\n"
+		"                        [--align-rule ioremap|any] [--windows PCT] OUT\n"
 		"\n"
 		"  --seed N         generator seed (default 1)\n"
 		"  --events N       alloc and free events (default 100000)\n"
 		"  --live-target N  live areas the alloc/free mix hovers around (default 1000)\n"
 		"  --snapshot N     live areas reserved before the first event (default 0)\n"
 		"  --range W        main window (default x86_64)\n"
-		"  --aligned PCT    percent of allocs aligned above a page (default 10)\n"
+		"  --aligned PCT    percent of allocs that ask for an alignment (default 10)\n"
+		"  --align-rule R   ioremap: the size without its guard page rounded up to a\n"
+		"                   power of two, as ioremap aligns (default); any: 8 KiB to\n"
+		"                   1 MiB whatever the size (a stress no kernel caller makes)\n"
 		"  --windows PCT    percent of allocs with their own vstart/vend (default 10)\n");
 }
 
@@ -36,6 +40,16 @@ static int parse_count(const char *text, uint64_t max, uint64_t *out)
 	return errno || *end || !*text || text[0] == '-' || *out > max ? -EINVAL : 0;
 }
 
+static int parse_align_rule(const char *text, enum gen_align_rule *out)
+{
+	for (enum gen_align_rule r = GEN_ALIGN_IOREMAP; r <= GEN_ALIGN_ANY; r++)
+		if (!strcmp(text, gen_align_rule_names[r])) {
+			*out = r;
+			return 0;
+		}
+	return -EINVAL;
+}
+
 int cmd_generate(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -45,6 +59,7 @@ int cmd_generate(int argc, char **argv)
 		{ "snapshot", required_argument, NULL, 'S' },
 		{ "range", required_argument, NULL, 'r' },
 		{ "aligned", required_argument, NULL, 'a' },
+		{ "align-rule", required_argument, NULL, 'R' },
 		{ "windows", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -69,6 +84,7 @@ int cmd_generate(int argc, char **argv)
 		case 'r': ret = window_parse(optarg, &o.lo, &o.hi); break;
 		case 'a': ret = parse_count(optarg, 100, &pct); o.aligned_pct = (unsigned)pct; break;
 		case 'w': ret = parse_count(optarg, 100, &pct); o.window_pct = (unsigned)pct; break;
+		case 'R': ret = parse_align_rule(optarg, &o.align_rule); break;
 		case 'h':
 			generate_usage(stdout);
 			return 0;

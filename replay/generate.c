@@ -8,6 +8,11 @@
 #include "generate.h"
 #include "replay.h"
 
+const char *const gen_align_rule_names[] = {
+	[GEN_ALIGN_IOREMAP] = "ioremap",
+	[GEN_ALIGN_ANY] = "any",
+};
+
 void gen_opts_default(struct gen_opts *o)
 {
 	*o = (struct gen_opts){
@@ -18,6 +23,7 @@ void gen_opts_default(struct gen_opts *o)
 		.hi = window_presets[0].hi,
 		.page_size = 4096,
 		.aligned_pct = 10,
+		.align_rule = GEN_ALIGN_IOREMAP,
 		.window_pct = 10,
 	};
 }
@@ -128,16 +134,37 @@ static void random_request_window(struct generator *g, struct vmt_event *ev)
 	ev->flags |= VMT_F_VSTART | VMT_F_VEND;
 }
 
+/* The alignment of an aligned request of @size bytes (guard page included). */
+static uint64_t random_align(struct generator *g, uint64_t size)
+{
+	uint64_t page = g->o->page_size, align = page;
+	unsigned page_shift = (unsigned)__builtin_ctzll(page);
+
+	switch (g->o->align_rule) {
+	case GEN_ALIGN_IOREMAP:
+		while (align < size - page && align < (1ull << 30))
+			align <<= 1;
+		return align;
+	case GEN_ALIGN_ANY:
+		if (page_shift < 20)
+			align = 1ull << random_between(&g->rng, page_shift + 1, 20);
+		return align;
+	}
+	return align;
+}
+
 static int gen_alloc(struct generator *g)
 {
 	struct vmt_event ev = { .op = VMT_ALLOC };
-	unsigned page_shift = (unsigned)__builtin_ctzll(g->o->page_size);
 	int ret;
 
 	ev.size = random_size(g);
-	if (page_shift < 20 && next_random(&g->rng) % 100 < g->o->aligned_pct) {
-		ev.align = 1ull << random_between(&g->rng, page_shift + 1, 20);
-		ev.flags |= VMT_F_ALIGN;
+	if (next_random(&g->rng) % 100 < g->o->aligned_pct) {
+		ev.align = random_align(g, ev.size);
+		if (ev.align > g->o->page_size)
+			ev.flags |= VMT_F_ALIGN;
+		else
+			ev.align = 0;
 	}
 	random_request_window(g, &ev);
 	if ((ret = new_id(g, &ev.id)) || (ret = push_event(g, &ev)))
@@ -176,7 +203,8 @@ static bool opts_valid(const struct gen_opts *o)
 {
 	return vm_is_pow2(o->page_size) && o->lo < o->hi && o->live_target &&
 	       !(o->lo & (o->page_size - 1)) && !(o->hi & (o->page_size - 1)) &&
-	       o->aligned_pct <= 100 && o->window_pct <= 100;
+	       o->aligned_pct <= 100 && o->window_pct <= 100 &&
+	       (o->align_rule == GEN_ALIGN_IOREMAP || o->align_rule == GEN_ALIGN_ANY);
 }
 
 int vmt_generate(const struct gen_opts *o, struct vmt_trace *t)
@@ -198,8 +226,8 @@ int vmt_generate(const struct gen_opts *o, struct vmt_trace *t)
 	t->page_size = o->page_size;
 	snprintf(about, sizeof(about),
 		 "seed=%" PRIu64 " events=%" PRIu64 " live-target=%" PRIu64 " snapshot=%" PRIu64
-		 " aligned=%u%% windows=%u%%", o->seed, o->events, o->live_target,
-		 o->snapshot, o->aligned_pct, o->window_pct);
+		 " aligned=%u%% align-rule=%s windows=%u%%", o->seed, o->events, o->live_target,
+		 o->snapshot, o->aligned_pct, gen_align_rule_names[o->align_rule], o->window_pct);
 	if (!(ret = vmt_trace_add_meta(t, "generator", about)) && !(ret = gen_snapshot(&g)))
 		ret = gen_events(&g);
 out:

@@ -13,7 +13,8 @@
  *
  * Allocation sizes include the guard page: 55% 2..5 pages, 30% 6..65,
  * 12% 66..1025, 3% 2^10..2^14 pages + 1.  `aligned_pct`% of allocs ask
- * for 2^k alignment, page < 2^k <= 1 MiB.  `window_pct`% of allocs carry
+ * for an alignment by `align_rule` (one that comes to a page asks for
+ * none).  `window_pct`% of allocs carry
  * their own [vstart, vend) inside the main window, a third of them tight
  * (at most 4 pages more than the size) so they often fail.  Everything is
  * a function of the options: same options, same trace.
@@ -25,6 +26,28 @@
 
 #include "trace.h"
 
+/* How an aligned alloc's alignment is chosen. */
+enum gen_align_rule {
+	/*
+	 * As ioremap aligns (__get_vm_area_node() with VM_IOREMAP): the size
+	 * without its guard page rounded up to a power of two, at least a
+	 * page and at most 1 GiB (x86-64's IOREMAP_MAX_ORDER, PUD_SHIFT).
+	 * The alignment grows with the size, as for every caller in the
+	 * recorded traces (kernel stacks: 16 KiB for 20 KiB).
+	 */
+	GEN_ALIGN_IOREMAP,
+	/*
+	 * 2^k with page < 2^k <= 1 MiB, whatever the size: a stress no
+	 * kernel caller makes, under which searches pruned by
+	 * size + align - 1 depart most from lowest fit, and exact ones
+	 * search longest.
+	 */
+	GEN_ALIGN_ANY,
+};
+
+/* "ioremap", "any": as --align-rule spells them. */
+extern const char *const gen_align_rule_names[];
+
 struct gen_opts {
 	uint64_t seed;
 	uint64_t events;	/* alloc and free events */
@@ -33,10 +56,12 @@ struct gen_opts {
 	uint64_t lo, hi;	/* main window, page aligned, lo < hi */
 	uint64_t page_size;	/* power of two */
 	unsigned aligned_pct;	/* 0..100 */
+	enum gen_align_rule align_rule;
 	unsigned window_pct;	/* 0..100 */
 };
 
-/* Defaults: seed 1, 100000 events, 1000 live, no snapshot, x86_64, 10%, 10%. */
+/* Defaults: seed 1, 100000 events, 1000 live, no snapshot, x86_64,
+ * 10% aligned as ioremap aligns, 10% windowed. */
 void gen_opts_default(struct gen_opts *o);
 
 /*

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Differential test of the models on generated traces (replay/generate.h):
- * small windows, alignments up to 1 MiB, request windows (tight ones that
- * fail), snapshot areas, frees in random order.  Every model runs every
- * trace in lockstep (tests/lockstep.h, which states which models must
- * agree when), its invariant checker after every operation.  Here, in
- * addition: lowest-fit models never depart, augmented-5.2 and rbtree-cache do
- * (or the audit would be shown to detect nothing), and with page
- * alignment only augmented-5.19 keeps linear's layout throughout.
+ * small windows, alignments by the ioremap rule and up to 1 MiB whatever
+ * the size, request windows (tight ones that fail), snapshot areas, frees
+ * in random order.  Every model runs every trace in lockstep
+ * (tests/lockstep.h, which states which models must agree when), its
+ * invariant checker after every operation.  Here, in addition: lowest-fit
+ * models never depart, augmented-5.2 and rbtree-cache do (or the audit
+ * would be shown to detect nothing), and with page alignment only
+ * augmented-5.19 keeps linear's layout throughout.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,6 +86,8 @@ static void generate(uint64_t seed, unsigned aligned_pct, struct vmt_trace *t)
 	/* 16 .. 128 MiB: large areas and tight windows make some allocs fail. */
 	o.hi = WINDOW_LO + (16ull << 20 << seed % 4);
 	o.aligned_pct = aligned_pct;
+	/* Both rules: the kernel's (ioremap) and the stress of any alignment. */
+	o.align_rule = seed % 2 ? GEN_ALIGN_ANY : GEN_ALIGN_IOREMAP;
 	o.window_pct = 15;
 	assert_int_equal(vmt_generate(&o, t), 0);
 }
@@ -139,10 +142,42 @@ static void test_generator_is_deterministic(void **state)
 	vmt_trace_free(&b);
 }
 
+/* Under the ioremap rule an alignment is the size without its guard page
+ * rounded up to a power of two; a request that comes to a page asks none. */
+static void test_generator_ioremap_rule(void **state)
+{
+	uint64_t aligned = 0, unaligned_rounded = 0;
+	struct vmt_trace t;
+
+	(void)state;
+	generate(2, 100, &t);
+	for (size_t i = 0; i < t.nev; i++) {
+		const struct vmt_event *ev = &t.ev[i];
+		uint64_t want = t.page_size;
+
+		if (ev->op != VMT_ALLOC)
+			continue;
+		while (want < ev->size - t.page_size)
+			want <<= 1;
+		if (want == t.page_size) {
+			assert_false(ev->flags & VMT_F_ALIGN);
+			unaligned_rounded++;
+			continue;
+		}
+		assert_true(ev->flags & VMT_F_ALIGN);
+		assert_int_equal(ev->align, want);
+		aligned++;
+	}
+	/* Both cases occur (sizes of 2 pages come to a page of alignment). */
+	assert_true(aligned > 0 && unaligned_rounded > 0);
+	vmt_trace_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_generator_is_deterministic),
+		cmocka_unit_test(test_generator_ioremap_rule),
 		cmocka_unit_test(test_models_agree),
 		cmocka_unit_test(test_page_aligned_5_19_is_lowest_fit),
 	};
