@@ -1,8 +1,9 @@
 #!/bin/sh
 # `vmtrace report` from replay summaries: one column per model, audit and
-# --lazy figures taken from their own runs, the eager/lazy table, and bad
-# input refused with no partial report.  Every figure checked here is read
-# back from the summaries with jq, not from the report's own code.
+# --lazy figures taken from their own runs, the eager/lazy table, the
+# benchmark section, and bad input refused with no partial report.  Every
+# summary figure checked here is read back from the summaries with jq, not
+# from the report's own code.
 set -eu
 vmtrace=${VMTRACE:-build/vmtrace}
 cd "$(dirname "$0")/.."
@@ -37,6 +38,25 @@ row=$(jq -rs '[.[0].summary.alloc_search_mean, .[1].summary.alloc_search_mean,
 grep -qxF "$row" "$tmp/R.md" || fail "eager/lazy row: want '$row', got: $(grep '^| augmented |' "$tmp/R.md")"
 # Lowest-fit departures come from the audit run: augmented is lowest fit.
 grep -q '^| lowest-fit departures | 0 | 0 |$' "$tmp/R.md" || fail "audit row"
+
+# The benchmark section renders bench/replay.sh's JSON (shape as it writes
+# it): the timed row with its search split and bound, and the stress table.
+mkdir "$tmp/bench"
+cat > "$tmp/bench/replay.json" <<'JSON'
+{"commit": "abc1234", "results": [{"model": "augmented", "events": 1000,
+  "events_per_sec": 500000, "alloc_search_mean": 26.84, "live": 100000,
+  "alloc_search_mean_page_aligned": 21.09, "alloc_search_mean_above_page": 87.79,
+  "replay_over_raw": 117.3}],
+ "stress": [{"model": "augmented", "align_rule": "any", "alloc_search_mean": 74.43,
+  "alloc_search_mean_page_aligned": 21.57, "alloc_search_mean_above_page": 550.37,
+  "allocs_above_page": 499817}]}
+JSON
+# shellcheck disable=SC2086
+"$vmtrace" report -o "$tmp/R3.md" --bench "$tmp/bench" --commit test $sums > /dev/null
+grep -qxF '| replay through augmented at 100000 live areas, 1000 events (mean alloc search 26.8: 21.1 page aligned, 87.8 above; bound 2 log2(live) + 8 = 41.2) | 5e+05 | 5e+06 | 117 | abc1234 |' \
+	"$tmp/R3.md" || fail "replay benchmark row: $(grep 'replay through' "$tmp/R3.md")"
+grep -qxF '| augmented | 74.4 | 21.6 | 550 | 499817 |' "$tmp/R3.md" ||
+	fail "stress row: $(grep -A3 '| model | mean alloc search |' "$tmp/R3.md")"
 
 # A file that is not a summary: file:line error, exit 1, no report.
 echo '{"trace": "x"' > "$tmp/bad.json"
