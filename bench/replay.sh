@@ -21,11 +21,12 @@ trace=$data/live$live-$events-ioremap.vmt
 stress=$data/live$live-$events-any.vmt
 out=bench/results/replay.json
 mkdir -p "$data" bench/results
-for rule in ioremap any; do
-	f=$data/live$live-$events-$rule.vmt
-	[ -e "$f" ] || "$vmtrace" generate --seed 1 --snapshot "$live" --live-target "$live" \
-		--events "$events" --windows 0 --align-rule "$rule" "$f"
-done
+generate() { # TRACE RULE
+	[ -e "$1" ] || "$vmtrace" generate --seed 1 --snapshot "$live" --live-target "$live" \
+		--events "$events" --windows 0 --align-rule "$2" "$1"
+}
+generate "$trace" ioremap
+generate "$stress" any
 now() { date +%s.%N; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" "$out.tmp"' EXIT
