@@ -1,6 +1,8 @@
 #!/bin/sh
 # `ninja bench`: every benchmark, results in bench/results/.
 #   read.sh          trace loading (binary, text, zstd) vs raw reads, 10M events
+#   floors.sh        what this machine charges for the accesses the targets
+#                    cannot avoid (the ceilings in RESULTS.md)
 #   replay.sh        replay throughput at 100 000 live areas
 #   live_scaling.sh  search length and time per alloc, 1 000..1 000 000 live
 #   threads.sh       multi-threaded replay, 1..8 threads
@@ -9,6 +11,7 @@ set -eu
 cd "$(dirname "$0")/.."
 mkdir -p bench/results
 bench/read.sh
+bench/floors.sh
 bench/replay.sh
 bench/live_scaling.sh bench/results/live.csv
 bench/threads.sh bench/results/threads > /dev/null

@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "outfile.h"
 #include "summary.h"
+#include "trace_bin.h"
 
 /* What a summary measured, by the options its replay ran with. */
 enum run_kind {
@@ -456,32 +457,125 @@ static void print_search_stress(FILE *f, const json_t *replay)
 			json_number_value(json_object_get(r, "allocs_above_page")));
 }
 
+/*
+ * The most events/s each throughput target can reach on this machine, from
+ * bench/floors.sh's figures (0: not measured).  Each is what one access the
+ * target's design cannot avoid costs, per event:
+ *   binary  a loader that maps the file touches each page of it once,
+ *           4 KiB / VMT_BIN_RECORD_SIZE events a page;
+ *   text    a parsed event is stored in fresh memory (bigmem.h's), and the
+ *           line's id read from a hash table of over 64 MiB (5 million ids);
+ *   replay  each alloc and free of a tree model descends the busy tree
+ *           (insert, find_vmap_area()) at the trace's live areas.
+ */
+enum ceiling {
+	CEILING_BINARY, CEILING_TEXT, CEILING_REPLAY,
+	CEILING_NONE,		/* a benchmark without a target: always 0 */
+	CEILINGS,
+};
+
+static void ceilings_from(const json_t *floors, double c[CEILINGS])
+{
+	const json_t *touch = json_object_get(floors, "first_touch_ns_per_page");
+	double per_page = 4096.0 / VMT_BIN_RECORD_SIZE;
+	double file = json_number_value(json_object_get(touch, "file"));
+	double anon = json_number_value(json_object_get(touch, "anon_huge"));
+	double lat = json_number_value(json_object_get(json_object_get(floors, "latency_ns"), "64"));
+	double find = json_number_value(json_object_get(json_object_get(floors, "busy_find"), "ns"));
+
+	c[CEILING_BINARY] = file > 0 ? 1e9 * per_page / file : 0;
+	c[CEILING_TEXT] = anon > 0 && lat > 0 ? 1e9 / (anon / per_page + lat) : 0;
+	c[CEILING_REPLAY] = find > 0 ? 1e9 / find : 0;
+	c[CEILING_NONE] = 0;
+}
+
+static void print_ceiling(FILE *f, double ceiling)
+{
+	if (ceiling)
+		fprintf(f, " %.3g |", ceiling);
+	else
+		fputs(" - |", f);
+}
+
+static void print_floors(FILE *f, const json_t *floors, const double c[CEILINGS])
+{
+	const json_t *touch = json_object_get(floors, "first_touch_ns_per_page");
+	const json_t *lat = json_object_get(floors, "latency_ns");
+	const json_t *find = json_object_get(floors, "busy_find");
+
+	fprintf(f, "\nThe ceilings are what this machine allows a design at most, from "
+		"`bench/floors.sh` (`bench/bench_floors.c`, median of 3 runs, commit %s): "
+		"the cost of the one memory access per event the target's design cannot "
+		"avoid, with nothing else counted. Touching a page of fresh memory the first "
+		"time costs %.0f ns for a mapped file, %.0f ns for anonymous memory advised "
+		"for huge pages and %.0f ns for plain anonymous memory (a second touch: %.0f "
+		"ns): this virtual machine is a PVM guest (dmesg: `Hypervisor detected: PVM`), "
+		"whose page tables the hypervisor shadows, filling an entry on first use. "
+		"A dependent load costs %.0f ns within 4 MiB, %.0f ns over 16 MiB, %.0f ns "
+		"over 64 MiB and %.0f ns over 256 MiB. One busy-tree lookup at %.0f live "
+		"areas, after churn has scattered the nodes as a replay does, examines %.1f "
+		"nodes and costs %.0f ns (%.0f ns at 1 000 live areas, all in cache).\n\n"
+		"- Binary load (%.3g events/s at most): a loader that maps the file touches "
+		"each 4 KiB page once, %d records a page. A reader streaming the file "
+		"through a reused buffer escapes this bound; vmtrace holds a trace whole "
+		"because the multi-threaded replay regroups its events by CPU and every "
+		"report indexes events by number.\n"
+		"- Text parse (%.3g lines/s at most): each event is stored in fresh memory "
+		"(%d to a page) and each line's id looked up in, or added to, a hash table "
+		"of over 64 MiB once a trace has millions of ids (this one has 5 million).\n"
+		"- Replay (%.3g events/s at most): every alloc inserts into the busy tree and "
+		"every free finds its area there (the kernel's `find_vmap_area()`), one "
+		"descent per event before the free tree, the id table or the statistics "
+		"are touched.\n",
+		commit_of(floors),
+		json_number_value(json_object_get(touch, "file")),
+		json_number_value(json_object_get(touch, "anon_huge")),
+		json_number_value(json_object_get(touch, "anon")),
+		json_number_value(json_object_get(json_object_get(floors, "retouch_ns_per_page"),
+						  "anon")),
+		json_number_value(json_object_get(lat, "4")),
+		json_number_value(json_object_get(lat, "16")),
+		json_number_value(json_object_get(lat, "64")),
+		json_number_value(json_object_get(lat, "256")),
+		json_number_value(json_object_get(find, "live")),
+		json_number_value(json_object_get(find, "nodes")),
+		json_number_value(json_object_get(find, "ns")),
+		json_number_value(json_object_get(json_object_get(floors, "busy_find_small"), "ns")),
+		c[CEILING_BINARY], 4096 / VMT_BIN_RECORD_SIZE, c[CEILING_TEXT],
+		4096 / VMT_BIN_RECORD_SIZE, c[CEILING_REPLAY]);
+}
+
 static void print_benchmarks(FILE *f, const struct report *rep)
 {
 	static const struct {
 		const char *format, *what;
 		double target;
+		enum ceiling ceiling;
 	} reads[] = {
-		{ "binary", "load a binary trace, no model", 100e6 },
-		{ "text", "parse a text trace, no model", 10e6 },
-		{ "binary+zstd", "load a zstd-compressed binary trace, no model", 0 },
+		{ "binary", "load a binary trace, no model", 100e6, CEILING_BINARY },
+		{ "text", "parse a text trace, no model", 10e6, CEILING_TEXT },
+		{ "binary+zstd", "load a zstd-compressed binary trace, no model", 0, CEILING_NONE },
 	};
-	json_t *read = NULL, *replay = NULL, *r;
+	json_t *read = NULL, *replay = NULL, *floors = NULL, *r;
+	double ceil[CEILINGS];
 	size_t i;
 
 	if (!rep->bench)
 		return;
 	read = load_bench(rep, "read.json");
 	replay = load_bench(rep, "replay.json");
+	floors = load_bench(rep, "floors.json");
 	if (!read && !replay)
-		return;
+		goto out;
+	ceilings_from(floors, ceil);
 	fputs("## Throughput benchmarks\n\n"
 	      "From `ninja bench` (`bench/read.sh`, `bench/replay.sh`); the commit that ran "
 	      "them is given. Each figure is the median of 3 runs; the ratio compares with "
 	      "reading the same file raw (`read(2)` / `cat > /dev/null`) in the same run, "
-	      "which is what this shared, noisy machine can compare fairly.\n\n"
-	      "| benchmark | events/s | target | time / raw read time | commit |\n"
-	      "|---|---:|---:|---:|---|\n", f);
+	      "which is what this shared, noisy machine can compare fairly. The ceiling is "
+	      "the most this machine allows (below the table).\n\n"
+	      "| benchmark | events/s | target | ceiling here | time / raw read time | commit |\n"
+	      "|---|---:|---:|---:|---:|---|\n", f);
 	for (i = 0; read && i < sizeof(reads) / sizeof(reads[0]); i++) {
 		size_t k;
 
@@ -497,6 +591,7 @@ static void print_benchmarks(FILE *f, const struct report *rep)
 				fprintf(f, "%.3g |", reads[i].target);
 			else
 				fputs("- |", f);
+			print_ceiling(f, ceil[reads[i].ceiling]);
 			fprintf(f, " %.3g | %s |\n",
 				json_number_value(json_object_get(r, "median_load_over_raw")),
 				commit_of(read));
@@ -510,22 +605,29 @@ static void print_benchmarks(FILE *f, const struct report *rep)
 
 			fprintf(f, "| replay through %s at %.0f live areas, %.0f events (mean alloc "
 				"search %.3g: %.3g page aligned, %.3g above; bound 2 log2(live) + 8 "
-				"= %.3g) | %.3g | 5e+06 | %.3g | %s |\n",
+				"= %.3g) | %.3g | 5e+06 |",
 				json_string_value(json_object_get(r, "model")), live,
 				json_number_value(json_object_get(r, "events")),
 				json_number_value(json_object_get(r, "alloc_search_mean")),
 				json_number_value(json_object_get(r, "alloc_search_mean_page_aligned")),
 				json_number_value(json_object_get(r, "alloc_search_mean_above_page")),
 				2 * log2(live) + 8,
-				json_number_value(json_object_get(r, "events_per_sec")),
+				json_number_value(json_object_get(r, "events_per_sec")));
+			print_ceiling(f, ceil[CEILING_REPLAY]);
+			fprintf(f, " %.3g | %s |\n",
 				json_number_value(json_object_get(r, "replay_over_raw")),
 				commit_of(replay));
 		}
-		print_search_stress(f, replay);
 	}
+	if (floors)
+		print_floors(f, floors, ceil);
+	if (replay)
+		print_search_stress(f, replay);
 	fputc('\n', f);
+out:
 	json_decref(read);
 	json_decref(replay);
+	json_decref(floors);
 }
 
 /* One row of bench/live_scaling.sh's CSV. */

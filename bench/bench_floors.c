@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Machine floors: what this machine charges for the memory accesses the
+ * three throughput targets of bench/ cannot avoid, measured in the same
+ * run as the benchmarks, so RESULTS.md can set each target beside the
+ * ceiling the machine allows.
+ *
+ *   first touch    ns per 4 KiB page to touch fresh anonymous memory the
+ *                  first time (the kernel, and on a virtual machine the
+ *                  hypervisor, map and zero it), and a second time.  A
+ *                  loader that brings a trace into memory touches each
+ *                  page of it once: 64 records of 64 bytes per page.
+ *   latency        ns per dependent load (a pointer chase over 64-byte
+ *                  lines in random order) over working sets of 4 to 256
+ *                  MiB.  Interning 5 million ids needs a hash table of
+ *                  over 64 MiB; each text line that names an id reads it.
+ *   busy find      ns per busy_tree_find() of a random live area in the
+ *                  models' busy tree at @live areas, after 10 * @live
+ *                  random frees and allocs have scattered its nodes as a
+ *                  replay does, and the mean number of nodes examined.
+ *                  Each alloc and each free of a tree model descends that
+ *                  tree once (insert or find_vmap_area()).
+ *
+ *   bench_floors [LIVE]     (default 100000) prints one JSON object.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../allocator/busy_tree.h"
+
+#define PAGE 4096
+#define LINE 64
+#define TOUCH_BYTES (256ul << 20)
+#define CHASE_STEPS 4000000
+#define FIND_LOOKUPS 2000000
+/* Area slots of the busy-tree test: areas are one page, a slot apart. */
+#define AREA_STRIDE (4 * PAGE)
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rng(void)
+{
+	/* xorshift64*, seeded: the same layouts every run. */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545F4914F6CDD1Dull;
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+enum touch_kind {
+	TOUCH_ANON,		/* anonymous memory, 4 KiB pages */
+	TOUCH_ANON_HUGE,	/* anonymous memory advised for huge pages (bigmem.h) */
+	TOUCH_FILE,		/* a file mapped as the binary loader maps it */
+};
+
+/* Touches one byte per page of @p (@bytes long): writes it, or reads it. */
+static double touch_pages(volatile char *p, size_t bytes, bool write)
+{
+	double t0 = now_ns();
+
+	for (size_t i = 0; i < bytes; i += PAGE)
+		if (write)
+			p[i] = 1;
+		else
+			(void)p[i];
+	return (now_ns() - t0) / (bytes / PAGE);
+}
+
+/*
+ * Touches one byte per 4 KiB page of a fresh mapping twice: @fd's file,
+ * read, for TOUCH_FILE, else TOUCH_BYTES of anonymous memory, written as a
+ * loader fills it.  Sets the ns per page of each pass.
+ */
+static int first_touch(enum touch_kind kind, int fd, double *first, double *again)
+{
+	bool write = kind != TOUCH_FILE;
+	size_t bytes = TOUCH_BYTES;
+	struct stat st;
+	char *p;
+
+	if (!write) {
+		if (fstat(fd, &st) || st.st_size < PAGE)
+			return -1;
+		bytes = st.st_size;
+		p = mmap(NULL, bytes, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	} else {
+		p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED && kind == TOUCH_ANON_HUGE)
+			madvise(p, bytes, MADV_HUGEPAGE);
+	}
+	if (p == MAP_FAILED)
+		return -1;
+	*first = touch_pages(p, bytes, write);
+	*again = touch_pages(p, bytes, write);
+	munmap(p, bytes);
+	return 0;
+}
+
+/* ns per load of a pointer chase through @bytes of lines in random order. */
+static double chase(size_t bytes)
+{
+	size_t n = bytes / LINE, at = 0;
+	size_t *order = malloc(n * sizeof(*order));
+	char *mem = aligned_alloc(LINE, bytes);
+	double t0, t1;
+
+	if (!order || !mem) {
+		free(order);
+		free(mem);
+		return -1;
+	}
+	/* One cycle through every line (Sattolo's shuffle). */
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j = rng() % i, tmp = order[i];
+
+		order[i] = order[j];
+		order[j] = tmp;
+	}
+	for (size_t i = 0; i < n; i++)
+		*(char **)(mem + order[i] * LINE) = mem + order[(i + 1) % n] * LINE;
+	free(order);
+	/* A first lap warms what fits and faults every page in. */
+	for (char *p = mem, *end = mem; (p = *(char **)p) != end;)
+		;
+	t0 = now_ns();
+	for (size_t i = 0; i < CHASE_STEPS; i++)
+		at = (size_t)*(char **)(mem + at) - (size_t)mem;
+	t1 = now_ns();
+	/* Keep the chase from being optimized out. */
+	if (at == (size_t)-1)
+		puts("");
+	free(mem);
+	return (t1 - t0) / CHASE_STEPS;
+}
+
+/* ns per busy_tree_find of a random live area, and nodes examined per find. */
+static int busy_find(size_t live, double *ns, double *nodes)
+{
+	size_t slots = 4 * live;
+	struct vm_busy **area = calloc(slots, sizeof(*area));
+	struct busy_tree bt = { 0 };
+	uint64_t search = 0;
+	size_t found = 0;
+	double t0, t1;
+	int ret = -1;
+
+	if (!area)
+		return -1;
+	/* @live random slots busy, then churn: free one, allocate another. */
+	for (size_t n = 0; n < live;) {
+		size_t s = rng() % slots;
+
+		if (!area[s] && busy_tree_insert(&bt, s * AREA_STRIDE, s * AREA_STRIDE + PAGE,
+						 &area[s]))
+			goto out;
+		n += area[s] != NULL;
+	}
+	for (size_t i = 0; i < 10 * live; i++) {
+		size_t gone = rng() % slots, s = rng() % slots;
+
+		if (area[gone]) {
+			busy_tree_remove(&bt, area[gone]);
+			area[gone] = NULL;
+			while (area[s])
+				s = rng() % slots;
+			if (busy_tree_insert(&bt, s * AREA_STRIDE, s * AREA_STRIDE + PAGE, &area[s]))
+				goto out;
+		}
+	}
+	t0 = now_ns();
+	for (size_t i = 0; i < FIND_LOOKUPS;) {
+		size_t s = rng() % slots;
+
+		if (area[s]) {
+			found += busy_tree_find(&bt, s * AREA_STRIDE, &search) == area[s];
+			i++;
+		}
+	}
+	t1 = now_ns();
+	if (found != FIND_LOOKUPS)
+		goto out;
+	*ns = (t1 - t0) / FIND_LOOKUPS;
+	*nodes = (double)search / FIND_LOOKUPS;
+	ret = 0;
+out:
+	busy_tree_clear(&bt);
+	free(area);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const size_t chase_mib[] = { 4, 16, 64, 256 };
+	static const char *const touch_names[] = {
+		[TOUCH_ANON] = "anon", [TOUCH_ANON_HUGE] = "anon_huge", [TOUCH_FILE] = "file",
+	};
+	double touch[3][2], find_ns, find_nodes, small_ns, small_nodes;
+	size_t live;
+	int fd;
+
+	if (argc != 3 || (live = strtoul(argv[2], NULL, 10)) < 1000) {
+		fprintf(stderr, "usage: bench_floors FILE LIVE   (LIVE >= 1000)\n");
+		return 2;
+	}
+	fd = open(argv[1], O_RDONLY);
+	if (fd < 0) {
+		perror(argv[1]);
+		return 1;
+	}
+	for (int k = TOUCH_ANON; k <= TOUCH_FILE; k++)
+		if (first_touch(k, fd, &touch[k][0], &touch[k][1])) {
+			fprintf(stderr, "bench_floors: cannot map %s\n",
+				k == TOUCH_FILE ? argv[1] : "anonymous memory");
+			return 1;
+		}
+	close(fd);
+	if (busy_find(live, &find_ns, &find_nodes) || busy_find(1000, &small_ns, &small_nodes)) {
+		fprintf(stderr, "bench_floors: out of memory\n");
+		return 1;
+	}
+	printf("{\"touch_file\": \"%s\", \"first_touch_ns_per_page\": {", argv[1]);
+	for (int k = TOUCH_ANON; k <= TOUCH_FILE; k++)
+		printf("%s\"%s\": %.1f", k ? ", " : "", touch_names[k], touch[k][0]);
+	printf("}, \"retouch_ns_per_page\": {");
+	for (int k = TOUCH_ANON; k <= TOUCH_FILE; k++)
+		printf("%s\"%s\": %.1f", k ? ", " : "", touch_names[k], touch[k][1]);
+	printf("}, \"latency_ns\": {");
+	for (size_t i = 0; i < sizeof(chase_mib) / sizeof(chase_mib[0]); i++) {
+		double ns = chase(chase_mib[i] << 20);
+
+		if (ns < 0) {
+			fprintf(stderr, "bench_floors: out of memory\n");
+			return 1;
+		}
+		printf("%s\"%zu\": %.1f", i ? ", " : "", chase_mib[i], ns);
+	}
+	printf("}, \"busy_find\": {\"live\": %zu, \"ns\": %.1f, \"nodes\": %.2f}, ",
+	       live, find_ns, find_nodes);
+	printf("\"busy_find_small\": {\"live\": 1000, \"ns\": %.1f, \"nodes\": %.2f}}\n",
+	       small_ns, small_nodes);
+	return 0;
+}
