@@ -150,27 +150,35 @@ static double chase(size_t bytes)
 	return (t1 - t0) / CHASE_STEPS;
 }
 
+/* A lookup of busy_find(): an area's address, and the area it must find. */
+struct probe {
+	uint64_t addr;
+	struct vm_busy *want;
+};
+
 /* ns per busy_tree_find of a random live area, and nodes examined per find. */
 static int busy_find(size_t live, double *ns, double *nodes)
 {
 	size_t slots = 4 * live;
 	struct vm_busy **area = calloc(slots, sizeof(*area));
+	struct probe *probe = malloc(FIND_LOOKUPS * sizeof(*probe));
 	struct busy_tree bt = { 0 };
 	uint64_t search = 0;
 	size_t found = 0;
 	double t0, t1;
 	int ret = -1;
 
-	if (!area)
-		return -1;
+	if (!area || !probe)
+		goto out;
 	/* @live random slots busy, then churn: free one, allocate another. */
 	for (size_t n = 0; n < live;) {
 		size_t s = rng() % slots;
 
-		if (!area[s] && busy_tree_insert(&bt, s * AREA_STRIDE, s * AREA_STRIDE + PAGE,
-						 &area[s]))
+		if (area[s])
+			continue;
+		if (busy_tree_insert(&bt, s * AREA_STRIDE, s * AREA_STRIDE + PAGE, &area[s]))
 			goto out;
-		n += area[s] != NULL;
+		n++;
 	}
 	for (size_t i = 0; i < 10 * live; i++) {
 		size_t gone = rng() % slots, s = rng() % slots;
@@ -184,23 +192,25 @@ static int busy_find(size_t live, double *ns, double *nodes)
 				goto out;
 		}
 	}
-	t0 = now_ns();
+	/* Drawn before the clock starts, read in order while it runs. */
 	for (size_t i = 0; i < FIND_LOOKUPS;) {
 		size_t s = rng() % slots;
 
-		if (area[s]) {
-			found += busy_tree_find(&bt, s * AREA_STRIDE, &search) == area[s];
-			i++;
-		}
+		if (area[s])
+			probe[i++] = (struct probe){ s * AREA_STRIDE, area[s] };
 	}
+	t0 = now_ns();
+	for (size_t i = 0; i < FIND_LOOKUPS; i++)
+		found += busy_tree_find(&bt, probe[i].addr, &search) == probe[i].want;
 	t1 = now_ns();
-	if (found != FIND_LOOKUPS)
+	if (found != FIND_LOOKUPS || bt.count != live)
 		goto out;
 	*ns = (t1 - t0) / FIND_LOOKUPS;
 	*nodes = (double)search / FIND_LOOKUPS;
 	ret = 0;
 out:
 	busy_tree_clear(&bt);
+	free(probe);
 	free(area);
 	return ret;
 }
