@@ -58,6 +58,13 @@ void *bigmem_resize(void *p, size_t old_bytes, size_t new_bytes)
 	return q;
 }
 
+void *bigmem_zalloc(size_t bytes)
+{
+	/* A fresh anonymous mapping is zero-filled. */
+	return bytes < BIGMEM_MAPPED_FROM ? calloc(1, bytes ? bytes : 1) :
+		map_huge(mapped_bytes(bytes));
+}
+
 void bigmem_free(void *p, size_t bytes)
 {
 	if (!p)

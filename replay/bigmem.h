@@ -22,7 +22,15 @@
  */
 void *bigmem_resize(void *p, size_t old_bytes, size_t new_bytes);
 
-/* Frees @p (NULL allowed), a block of @bytes from bigmem_resize. */
+/*
+ * A new block of @bytes, zeroed: for tables indexed at random (a replay's
+ * per-id state), where huge pages save a TLB miss per access, which on a
+ * virtual machine costs as much as the cache miss.  Returns NULL on ENOMEM.
+ * Free it with bigmem_free(p, @bytes); grow it with bigmem_resize.
+ */
+void *bigmem_zalloc(size_t bytes);
+
+/* Frees @p (NULL allowed), a block of @bytes from bigmem_resize or bigmem_zalloc. */
 void bigmem_free(void *p, size_t bytes);
 
 #endif /* VMTRACE_BIGMEM_H */

@@ -11,6 +11,7 @@
 #include "../allocator/busy_tree.h"
 #include "../allocator/lowest_fit.h"
 #include "../allocator/vmmath.h"
+#include "bigmem.h"
 #include "frag.h"
 #include "histogram.h"
 #include "lockstat.h"
@@ -682,6 +683,8 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	       struct replay_summary *s, struct vmt_err *err)
 {
 	struct replay r = { .t = t, .o = o, .s = s, .err = err };
+	/* Per-id tables, read at random: in huge pages (bigmem.h). */
+	size_t nids = t->ids.count ? t->ids.count : 1;
 	struct vm_window win;
 	struct frag f;
 	double t0;
@@ -692,7 +695,7 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	replay_model_window(t, &r.w, &win);
 	if (o->lock_stat && (ret = replay_lock_choose(o, &r.lock)))
 		goto out;
-	r.ids = calloc(t->ids.count ? t->ids.count : 1, sizeof(*r.ids));
+	r.ids = bigmem_zalloc(nids * sizeof(*r.ids));
 	if (!r.ids) {
 		ret = -ENOMEM;
 		goto out;
@@ -706,7 +709,7 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	if (o->lowest_fit_audit && (ret = lowest_fit_audit_init(&r.audit, &win)))
 		goto out;
 	if (o->reference) {
-		r.ref_ids = calloc(t->ids.count ? t->ids.count : 1, sizeof(*r.ref_ids));
+		r.ref_ids = bigmem_zalloc(nids * sizeof(*r.ref_ids));
 		if (!r.ref_ids || (ret = o->reference->create(&win, &r.ref))) {
 			ret = ret ? ret : -ENOMEM;
 			goto out;
@@ -775,12 +778,12 @@ out:
 		lowest_fit_audit_free(&r.audit);
 	if (o->reference)
 		o->reference->destroy(r.ref);
-	free(r.ref_ids);
+	bigmem_free(r.ref_ids, nids * sizeof(*r.ref_ids));
 	histogram_free(&r.alloc_search);
 	histogram_free(&r.free_search);
 	free(r.heap.e);
 	free(r.lazy);
 	busy_tree_clear(&r.kernel_map);
-	free(r.ids);
+	bigmem_free(r.ids, nids * sizeof(*r.ids));
 	return ret;
 }
