@@ -7,9 +7,12 @@
  *
  *   first touch    ns per 4 KiB page to touch fresh anonymous memory the
  *                  first time (the kernel, and on a virtual machine the
- *                  hypervisor, map and zero it), and a second time.  A
- *                  loader that brings a trace into memory touches each
- *                  page of it once: 64 records of 64 bytes per page.
+ *                  hypervisor, map and zero it), and a second time; and
+ *                  a file mapped by the loader's own input_file_open(),
+ *                  with the share of it the kernel mapped in 2 MiB entries
+ *                  (the page cache's large folios, which make the touch
+ *                  cheaper).  A loader touches each 4 KiB of a trace
+ *                  once: 64 records of 64 bytes.
  *   latency        ns per dependent load (a pointer chase over 64-byte
  *                  lines in random order) over working sets of 4 to 256
  *                  MiB.  Interning 5 million ids needs a hash table of
@@ -21,19 +24,17 @@
  *                  Each alloc and each free of a tree model descends that
  *                  tree once (insert or find_vmap_area()).
  *
- *   bench_floors [LIVE]     (default 100000) prints one JSON object.
+ *   bench_floors FILE LIVE    prints one JSON object (bench/floors.sh runs it).
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "../allocator/busy_tree.h"
+#include "../replay/trace_io.h"
 
 #define PAGE 4096
 #define LINE 64
@@ -81,32 +82,54 @@ static double touch_pages(volatile char *p, size_t bytes, bool write)
 	return (now_ns() - t0) / (bytes / PAGE);
 }
 
-/*
- * Touches one byte per 4 KiB page of a fresh mapping twice: @fd's file,
- * read, for TOUCH_FILE, else TOUCH_BYTES of anonymous memory, written as a
- * loader fills it.  Sets the ns per page of each pass.
- */
-static int first_touch(enum touch_kind kind, int fd, double *first, double *again)
+/* Bytes of file mappings this process maps with 2 MiB entries, or -1. */
+static long long file_pmd_mapped(void)
 {
-	bool write = kind != TOUCH_FILE;
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+	long long kib = -1;
+	char line[256];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "FilePmdMapped: %lld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib < 0 ? -1 : kib * 1024;
+}
+
+/*
+ * Touches one byte per 4 KiB page of a fresh mapping twice: @path mapped
+ * by the loader's own input_file_open(), read, for TOUCH_FILE, else
+ * TOUCH_BYTES of anonymous memory, written as a loader fills it.  Sets the
+ * ns per page of each pass, and for TOUCH_FILE the share of the file the
+ * kernel mapped in 2 MiB entries (the page cache's large folios).
+ */
+static int first_touch(enum touch_kind kind, const char *path, double *first, double *again,
+		       double *pmd_share)
+{
+	struct vmt_err err = { { 0 } };
+	struct input_file in;
 	size_t bytes = TOUCH_BYTES;
-	struct stat st;
 	char *p;
 
-	if (!write) {
-		if (fstat(fd, &st) || st.st_size < PAGE)
+	if (kind == TOUCH_FILE) {
+		if (input_file_open(path, &in, &err) || !in.mapped || in.len < PAGE) {
+			fprintf(stderr, "bench_floors: %s\n", err.msg[0] ? err.msg : "cannot map it");
 			return -1;
-		bytes = st.st_size;
-		p = mmap(NULL, bytes, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	} else {
-		p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p != MAP_FAILED && kind == TOUCH_ANON_HUGE)
-			madvise(p, bytes, MADV_HUGEPAGE);
+		}
+		*first = touch_pages((char *)in.data, in.len, false);
+		*again = touch_pages((char *)in.data, in.len, false);
+		*pmd_share = (double)file_pmd_mapped() / in.len;
+		input_file_close(&in);
+		return 0;
 	}
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return -1;
-	*first = touch_pages(p, bytes, write);
-	*again = touch_pages(p, bytes, write);
+	if (kind == TOUCH_ANON_HUGE)
+		madvise(p, bytes, MADV_HUGEPAGE);
+	*first = touch_pages(p, bytes, true);
+	*again = touch_pages(p, bytes, true);
 	munmap(p, bytes);
 	return 0;
 }
@@ -221,26 +244,19 @@ int main(int argc, char **argv)
 	static const char *const touch_names[] = {
 		[TOUCH_ANON] = "anon", [TOUCH_ANON_HUGE] = "anon_huge", [TOUCH_FILE] = "file",
 	};
-	double touch[3][2], find_ns, find_nodes, small_ns, small_nodes;
+	double touch[3][2], pmd_share = 0, find_ns, find_nodes, small_ns, small_nodes;
 	size_t live;
-	int fd;
 
 	if (argc != 3 || (live = strtoul(argv[2], NULL, 10)) < 1000) {
 		fprintf(stderr, "usage: bench_floors FILE LIVE   (LIVE >= 1000)\n");
 		return 2;
 	}
-	fd = open(argv[1], O_RDONLY);
-	if (fd < 0) {
-		perror(argv[1]);
-		return 1;
-	}
 	for (int k = TOUCH_ANON; k <= TOUCH_FILE; k++)
-		if (first_touch(k, fd, &touch[k][0], &touch[k][1])) {
+		if (first_touch(k, argv[1], &touch[k][0], &touch[k][1], &pmd_share)) {
 			fprintf(stderr, "bench_floors: cannot map %s\n",
 				k == TOUCH_FILE ? argv[1] : "anonymous memory");
 			return 1;
 		}
-	close(fd);
 	if (busy_find(live, &find_ns, &find_nodes) || busy_find(1000, &small_ns, &small_nodes)) {
 		fprintf(stderr, "bench_floors: out of memory\n");
 		return 1;
@@ -251,7 +267,7 @@ int main(int argc, char **argv)
 	printf("}, \"retouch_ns_per_page\": {");
 	for (int k = TOUCH_ANON; k <= TOUCH_FILE; k++)
 		printf("%s\"%s\": %.1f", k ? ", " : "", touch_names[k], touch[k][1]);
-	printf("}, \"latency_ns\": {");
+	printf("}, \"file_pmd_mapped_share\": %.3f, \"latency_ns\": {", pmd_share);
 	for (size_t i = 0; i < sizeof(chase_mib) / sizeof(chase_mib[0]); i++) {
 		double ns = chase(chase_mib[i] << 20);
 

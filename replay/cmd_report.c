@@ -507,7 +507,8 @@ static void print_floors(FILE *f, const json_t *floors, const double c[CEILINGS]
 		"`bench/floors.sh` (`bench/bench_floors.c`, median of 3 runs, commit %s): "
 		"the cost of the one memory access per event the target's design cannot "
 		"avoid, with nothing else counted. Touching a page of fresh memory the first "
-		"time costs %.0f ns for a mapped file, %.0f ns for anonymous memory advised "
+		"time costs %.0f ns for a mapped file (%.0f%% of it mapped in 2 MiB entries, as "
+		"the page cache held it), %.0f ns for anonymous memory advised "
 		"for huge pages and %.0f ns for plain anonymous memory (a second touch: %.0f "
 		"ns): this virtual machine is a PVM guest (dmesg: `Hypervisor detected: PVM`), "
 		"whose page tables the hypervisor shadows, filling an entry on first use. "
@@ -516,7 +517,8 @@ static void print_floors(FILE *f, const json_t *floors, const double c[CEILINGS]
 		"areas, after churn has scattered the nodes as a replay does, examines %.1f "
 		"nodes and costs %.0f ns (%.0f ns at 1 000 live areas, all in cache).\n\n"
 		"- Binary load (%.3g events/s at most): a loader that maps the file touches "
-		"each 4 KiB page once, %d records a page. A reader streaming the file "
+		"each 4 KiB of it once, %d records, at the cost above, which falls as more "
+		"of the file sits in large folios. A reader streaming the file "
 		"through a reused buffer escapes this bound; vmtrace holds a trace whole "
 		"because the multi-threaded replay regroups its events by CPU and every "
 		"report indexes events by number.\n"
@@ -529,6 +531,7 @@ static void print_floors(FILE *f, const json_t *floors, const double c[CEILINGS]
 		"are touched.\n",
 		commit_of(floors),
 		json_number_value(json_object_get(touch, "file")),
+		100 * json_number_value(json_object_get(floors, "file_pmd_mapped_share")),
 		json_number_value(json_object_get(touch, "anon_huge")),
 		json_number_value(json_object_get(touch, "anon")),
 		json_number_value(json_object_get(json_object_get(floors, "retouch_ns_per_page"),

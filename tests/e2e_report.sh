@@ -59,6 +59,7 @@ grep -qxF '| replay through augmented at 100000 live areas, 1000 events (mean al
 # a page over 800 ns a page; 1e9 / (6400 / 64 + 150) lines/s; 1e9 / 400.
 cat > "$tmp/bench/floors.json" <<'JSON'
 {"commit": "def5678", "first_touch_ns_per_page": {"anon": 9000, "anon_huge": 6400, "file": 800},
+ "file_pmd_mapped_share": 0.5,
  "retouch_ns_per_page": {"anon": 30, "anon_huge": 30, "file": 30},
  "latency_ns": {"4": 20, "16": 100, "64": 150, "256": 300},
  "busy_find": {"live": 100000, "ns": 400, "nodes": 15.85},
@@ -77,6 +78,8 @@ for row in '| load a binary trace, no model (1000 events) | 3e+07 | 1e+08 | 8e+0
 	grep -qxF "$row" "$tmp/R4.md" || fail "ceiling row: want '$row', got: $(grep '^| [lpr][oae]' "$tmp/R4.md")"
 done
 grep -qF '(`bench/bench_floors.c`, median of 3 runs, commit def5678)' "$tmp/R4.md" || fail "floors paragraph"
+grep -qF 'costs 800 ns for a mapped file (50% of it mapped in 2 MiB entries' "$tmp/R4.md" ||
+	fail "file touch figures: $(grep -o 'costs [^,]*,' "$tmp/R4.md")"
 grep -q '^- Replay (2.5e+06 events/s at most): ' "$tmp/R4.md" || fail "replay ceiling line"
 grep -qxF '| augmented | 74.4 | 21.6 | 550 | 499817 |' "$tmp/R3.md" ||
 	fail "stress row: $(grep -A3 '| model | mean alloc search |' "$tmp/R3.md")"
