@@ -53,7 +53,9 @@ bench/live_scaling.sh "$work/live.csv"
 gnuplot -e "csv='$work/live.csv'; models='$models'; out='$work/plots/live.png'" plots/live.gp
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+# This run's own outputs (RESULTS.md, plots/*.png) left over from an earlier
+# run do not change a figure: only the rest of the tree makes the label.
+if [ -n "$(git status --porcelain --untracked-files=no -- . ':!RESULTS.md' ':!plots/*.png' 2>/dev/null)" ]; then
 	commit="$commit (with uncommitted changes)"
 fi
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
