@@ -468,6 +468,9 @@ static void print_search_stress(FILE *f, const json_t *replay)
  *   replay  each alloc and free of a tree model descends the busy tree
  *           (insert, find_vmap_area()) at the trace's live areas.
  */
+/* Records in each 4 KiB of a binary trace: what a loader touches per page. */
+#define RECORDS_PER_4K (4096 / VMT_BIN_RECORD_SIZE)
+
 enum ceiling {
 	CEILING_BINARY, CEILING_TEXT, CEILING_REPLAY,
 	CEILING_NONE,		/* a benchmark without a target: always 0 */
@@ -489,22 +492,22 @@ static const char *against_target(const double c[CEILINGS], enum ceiling k)
 static void ceilings_from(const json_t *floors, double c[CEILINGS])
 {
 	const json_t *touch = json_object_get(floors, "first_touch_ns_per_page");
-	double per_page = 4096.0 / VMT_BIN_RECORD_SIZE;
 	double file = json_number_value(json_object_get(touch, "file"));
 	double anon = json_number_value(json_object_get(touch, "anon_huge"));
 	double lat = json_number_value(json_object_get(json_object_get(floors, "latency_ns"), "64"));
 	double find = json_number_value(json_object_get(json_object_get(floors, "busy_find"), "ns"));
 
-	c[CEILING_BINARY] = file > 0 ? 1e9 * per_page / file : 0;
-	c[CEILING_TEXT] = anon > 0 && lat > 0 ? 1e9 / (anon / per_page + lat) : 0;
+	c[CEILING_BINARY] = file > 0 ? 1e9 * RECORDS_PER_4K / file : 0;
+	c[CEILING_TEXT] = anon > 0 && lat > 0 ? 1e9 / (anon / RECORDS_PER_4K + lat) : 0;
 	c[CEILING_REPLAY] = find > 0 ? 1e9 / find : 0;
 	c[CEILING_NONE] = 0;
 }
 
-static void print_ceiling(FILE *f, double ceiling)
+/* A table cell holding @v, or "-" when it is 0 (no target, not measured). */
+static void print_cell(FILE *f, double v)
 {
-	if (ceiling)
-		fprintf(f, " %.3g |", ceiling);
+	if (v)
+		fprintf(f, " %.3g |", v);
 	else
 		fputs(" - |", f);
 }
@@ -554,8 +557,8 @@ static void print_floors(FILE *f, const json_t *floors, const double c[CEILINGS]
 		json_number_value(json_object_get(find, "nodes")),
 		json_number_value(json_object_get(find, "ns")),
 		json_number_value(json_object_get(json_object_get(floors, "busy_find_small"), "ns")),
-		c[CEILING_BINARY], against_target(c, CEILING_BINARY), 4096 / VMT_BIN_RECORD_SIZE,
-		c[CEILING_TEXT], against_target(c, CEILING_TEXT), 4096 / VMT_BIN_RECORD_SIZE,
+		c[CEILING_BINARY], against_target(c, CEILING_BINARY), RECORDS_PER_4K,
+		c[CEILING_TEXT], against_target(c, CEILING_TEXT), RECORDS_PER_4K,
 		c[CEILING_REPLAY], against_target(c, CEILING_REPLAY));
 }
 
@@ -597,14 +600,11 @@ static void print_benchmarks(FILE *f, const struct report *rep)
 
 			if (!fmt || strcmp(fmt, reads[i].format))
 				continue;
-			fprintf(f, "| %s (%.0f events) | %.3g | ", reads[i].what,
+			fprintf(f, "| %s (%.0f events) | %.3g |", reads[i].what,
 				json_number_value(json_object_get(r, "events")),
 				json_number_value(json_object_get(r, "median_events_per_s")));
-			if (target[reads[i].ceiling])
-				fprintf(f, "%.3g |", target[reads[i].ceiling]);
-			else
-				fputs("- |", f);
-			print_ceiling(f, ceil[reads[i].ceiling]);
+			print_cell(f, target[reads[i].ceiling]);
+			print_cell(f, ceil[reads[i].ceiling]);
 			fprintf(f, " %.3g | %s |\n",
 				json_number_value(json_object_get(r, "median_load_over_raw")),
 				commit_of(read));
@@ -618,16 +618,16 @@ static void print_benchmarks(FILE *f, const struct report *rep)
 
 			fprintf(f, "| replay through %s at %.0f live areas, %.0f events (mean alloc "
 				"search %.3g: %.3g page aligned, %.3g above; bound 2 log2(live) + 8 "
-				"= %.3g) | %.3g | %.3g |",
+				"= %.3g) | %.3g |",
 				json_string_value(json_object_get(r, "model")), live,
 				json_number_value(json_object_get(r, "events")),
 				json_number_value(json_object_get(r, "alloc_search_mean")),
 				json_number_value(json_object_get(r, "alloc_search_mean_page_aligned")),
 				json_number_value(json_object_get(r, "alloc_search_mean_above_page")),
 				2 * log2(live) + 8,
-				json_number_value(json_object_get(r, "events_per_sec")),
-				target[CEILING_REPLAY]);
-			print_ceiling(f, ceil[CEILING_REPLAY]);
+				json_number_value(json_object_get(r, "events_per_sec")));
+			print_cell(f, target[CEILING_REPLAY]);
+			print_cell(f, ceil[CEILING_REPLAY]);
 			fprintf(f, " %.3g | %s |\n",
 				json_number_value(json_object_get(r, "replay_over_raw")),
 				commit_of(replay));
