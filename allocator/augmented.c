@@ -17,7 +17,7 @@
  *                   (and not for an exact window).
  *
  * FREE space is indexed: free blocks in a red-black tree by address, each
- * node augmented with subtree_max_size (allocator/free_tree.h).  The
+ * node augmented with subtree_max_size (allocator/ds/free_tree.h).  The
  * initial free space is the model window.  An allocation takes the block
  * the search returns and splits it (whole, left edge, right edge or middle
  * fit); a free merges the area with both neighbours.  Busy areas sit in a
@@ -47,10 +47,10 @@
 #include <stdlib.h>
 #include <stdio.h>
 
-#include "allocator.h"
-#include "busy_tree.h"
-#include "free_tree.h"
-#include "vmmath.h"
+#include "allocator/allocator.h"
+#include "allocator/ds/busy_tree.h"
+#include "allocator/ds/free_tree.h"
+#include "lib/vmmath.h"
 
 enum augmented_search {
 	SEARCH_LOWEST_FIT,	/* augmented: by size, exact */

@@ -21,8 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "allocator.h"
-#include "vmmath.h"
+#include "allocator/allocator.h"
+#include "lib/vmmath.h"
 
 struct vm_area_node {
 	uint64_t addr;

@@ -1,19 +1,39 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <stdlib.h>
 
-#include "lowest_fit.h"
-#include "vmmath.h"
+#include "allocator/ds/free_tree.h"
+#include "allocator/lowest_fit.h"
+#include "lib/vmmath.h"
 
-int lowest_fit_audit_init(struct lowest_fit_audit *a, const struct vm_window *win)
+struct lowest_fit_audit {
+	struct free_tree shadow;	/* the model's layout, in an exact lowest-fit index */
+	struct vm_window win;
+};
+
+int lowest_fit_audit_create(const struct vm_window *win, struct lowest_fit_audit **out)
 {
+	struct lowest_fit_audit *a = calloc(1, sizeof(*a));
+	int ret;
+
+	if (!a)
+		return -ENOMEM;
 	a->win = *win;
-	a->departures = 0;
-	return free_tree_init(&a->shadow, win->lo, win->hi);
+	ret = free_tree_init(&a->shadow, win->lo, win->hi);
+	if (ret) {
+		free(a);
+		return ret;
+	}
+	*out = a;
+	return 0;
 }
 
-void lowest_fit_audit_free(struct lowest_fit_audit *a)
+void lowest_fit_audit_destroy(struct lowest_fit_audit *a)
 {
+	if (!a)
+		return;
 	free_tree_clear(&a->shadow);
+	free(a);
 }
 
 int lowest_fit_audit_query(const struct lowest_fit_audit *a, uint64_t size, uint64_t align,
@@ -40,7 +60,6 @@ int lowest_fit_audit_alloc(struct lowest_fit_audit *a, uint64_t size, uint64_t a
 	bool fits = !lowest_fit_audit_query(a, size, align, vstart, vend, &lowest, NULL);
 
 	*departed = fits != placed || (placed && lowest != addr);
-	a->departures += *departed;
 	return placed ? free_tree_carve(&a->shadow, addr, size) : 0;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The lowest-fit audit: a shadow of one model's layout, kept in an exact
- * lowest-fit index (allocator/free_tree.h), that tells for each of the
+ * lowest-fit index (allocator/ds/free_tree.h), that tells for each of the
  * model's allocations whether lowest-address first fit on that same
  * layout would have decided the same way.
  *
@@ -16,18 +16,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "allocator.h"
-#include "free_tree.h"
+#include "allocator/allocator.h"
 
-struct lowest_fit_audit {
-	struct free_tree shadow;
-	struct vm_window win;
-	uint64_t departures;
-};
+struct lowest_fit_audit;	/* opaque */
 
-/* A shadow of an empty model managing @win.  Returns 0 or -ENOMEM. */
-int lowest_fit_audit_init(struct lowest_fit_audit *a, const struct vm_window *win);
-void lowest_fit_audit_free(struct lowest_fit_audit *a);
+/* A shadow of an empty model managing @win: 0 with *@out set, or -ENOMEM. */
+int lowest_fit_audit_create(const struct vm_window *win, struct lowest_fit_audit **out);
+
+/* Frees the shadow.  NULL is a no-op. */
+void lowest_fit_audit_destroy(struct lowest_fit_audit *a);
 
 /*
  * What lowest fit would do now for the alloc op's request (bounded like

@@ -28,9 +28,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "allocator.h"
-#include "busy_tree.h"
-#include "vmmath.h"
+#include "allocator/allocator.h"
+#include "allocator/ds/busy_tree.h"
+#include "lib/vmmath.h"
 
 struct vm_model {
 	struct busy_model b;	/* first: the busy_model ops use it */

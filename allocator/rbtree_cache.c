@@ -46,9 +46,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "allocator.h"
-#include "busy_tree.h"
-#include "vmmath.h"
+#include "allocator/allocator.h"
+#include "allocator/ds/busy_tree.h"
+#include "lib/vmmath.h"
 
 struct vm_model {
 	struct busy_model b;	/* first: the busy_model ops use it */

@@ -2,7 +2,7 @@
 /* The registry of allocator models: the only place that names them all. */
 #include <string.h>
 
-#include "allocator.h"
+#include "allocator/allocator.h"
 
 extern const struct vm_allocator_ops vm_allocator_linear;
 extern const struct vm_allocator_ops vm_allocator_rbtree;

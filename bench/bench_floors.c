@@ -17,7 +17,7 @@
  *                  lines in random order) over working sets of 4 to 256
  *                  MiB.  Interning 5 million ids needs a hash table of
  *                  over 64 MiB; each text line that names an id reads it.
- *   busy find      ns per busy_tree_find() of a random live area in the
+ *   busy find      ns per busy_map_find() of a random live area in the
  *                  models' busy tree at @live areas, after 10 * @live
  *                  random frees and allocs have scattered its nodes as a
  *                  replay does, and the mean number of nodes examined.
@@ -33,8 +33,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "../allocator/busy_tree.h"
-#include "../replay/trace_io.h"
+#include "allocator/busy_map.h"
+#include "trace/trace_io.h"
 
 #define PAGE 4096
 #define LINE 64
@@ -179,19 +179,19 @@ struct probe {
 	struct vm_busy *want;
 };
 
-/* ns per busy_tree_find of a random live area, and nodes examined per find. */
+/* ns per busy_map_find of a random live area, and nodes examined per find. */
 static int busy_find(size_t live, double *ns, double *nodes)
 {
 	size_t slots = 4 * live;
 	struct vm_busy **area = calloc(slots, sizeof(*area));
 	struct probe *probe = malloc(FIND_LOOKUPS * sizeof(*probe));
-	struct busy_tree bt = { 0 };
+	struct busy_map *bt = NULL;
 	uint64_t search = 0;
 	size_t found = 0;
 	double t0, t1;
 	int ret = -1;
 
-	if (!area || !probe)
+	if (!area || !probe || busy_map_create(&bt))
 		goto out;
 	/* @live random slots busy, then churn: free one, allocate another. */
 	for (size_t n = 0; n < live;) {
@@ -199,7 +199,7 @@ static int busy_find(size_t live, double *ns, double *nodes)
 
 		if (area[s])
 			continue;
-		if (busy_tree_insert(&bt, s * AREA_STRIDE, s * AREA_STRIDE + PAGE, &area[s]))
+		if (busy_map_insert(bt, s * AREA_STRIDE, s * AREA_STRIDE + PAGE, &area[s]))
 			goto out;
 		n++;
 	}
@@ -207,11 +207,11 @@ static int busy_find(size_t live, double *ns, double *nodes)
 		size_t gone = rng() % slots, s = rng() % slots;
 
 		if (area[gone]) {
-			busy_tree_remove(&bt, area[gone]);
+			busy_map_remove(bt, area[gone]);
 			area[gone] = NULL;
 			while (area[s])
 				s = rng() % slots;
-			if (busy_tree_insert(&bt, s * AREA_STRIDE, s * AREA_STRIDE + PAGE, &area[s]))
+			if (busy_map_insert(bt, s * AREA_STRIDE, s * AREA_STRIDE + PAGE, &area[s]))
 				goto out;
 		}
 	}
@@ -224,15 +224,15 @@ static int busy_find(size_t live, double *ns, double *nodes)
 	}
 	t0 = now_ns();
 	for (size_t i = 0; i < FIND_LOOKUPS; i++)
-		found += busy_tree_find(&bt, probe[i].addr, &search) == probe[i].want;
+		found += busy_map_find(bt, probe[i].addr, &search) == probe[i].want;
 	t1 = now_ns();
-	if (found != FIND_LOOKUPS || bt.count != live)
+	if (found != FIND_LOOKUPS)
 		goto out;
 	*ns = (t1 - t0) / FIND_LOOKUPS;
 	*nodes = (double)search / FIND_LOOKUPS;
 	ret = 0;
 out:
-	busy_tree_clear(&bt);
+	busy_map_destroy(bt);
 	free(probe);
 	free(area);
 	return ret;

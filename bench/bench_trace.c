@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../replay/trace_io.h"
+#include "trace/trace_io.h"
 
 static uint64_t rng_state;
 

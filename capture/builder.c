@@ -13,8 +13,8 @@
 
 #include <uthash.h>
 
-#include "../replay/trace_text.h"
-#include "builder.h"
+#include "trace/trace_text.h"
+#include "capture/builder.h"
 
 /* What the trace's view says of a snapshot area while events resolve. */
 enum snap_state {

@@ -47,9 +47,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../replay/diag.h"
-#include "../replay/trace.h"
-#include "vmallocinfo.h"
+#include "lib/diag.h"
+#include "trace/trace.h"
+#include "capture/vmallocinfo.h"
 
 /* A numeric attribute kept verbatim as key=value ("kept and ignored"). */
 struct vmt_raw_num {

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "classify.h"
+#include "capture/classify.h"
 
 struct rule {
 	const char *pattern;	/* exact name, or a prefix when it ends in '*' */

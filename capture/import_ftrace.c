@@ -5,9 +5,9 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "import_ftrace.h"
-#include "scan.h"
-#include "tp_fields.h"
+#include "capture/import_ftrace.h"
+#include "capture/scan.h"
+#include "capture/tp_fields.h"
 
 struct ftrace_parser {
 	struct tp_line L;	/* name, current line number, err */

@@ -4,9 +4,9 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "import_perf.h"
-#include "scan.h"
-#include "tp_fields.h"
+#include "capture/import_perf.h"
+#include "capture/scan.h"
+#include "capture/tp_fields.h"
 
 /* Columns before the event name: COMM (at most 8 words in 15 bytes), pid,
  * cpu, time, with room to spare. */

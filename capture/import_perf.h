@@ -22,7 +22,7 @@
 
 #include <stdint.h>
 
-#include "builder.h"
+#include "capture/builder.h"
 
 struct vmt_perf_stats {
 	uint64_t events;		/* vmalloc events handed to the builder */

@@ -11,7 +11,7 @@
 #include <event-parse.h>
 #include <trace-cmd.h>
 
-#include "import_tracedat.h"
+#include "capture/import_tracedat.h"
 
 enum { EV_ALLOC, EV_FREE, EV_PURGE, NR_EVENTS };
 #define MAX_FIELDS 6

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../replay/trace_io.h"
-#include "kallsyms.h"
+#include "trace/trace_io.h"
+#include "capture/kallsyms.h"
 
 struct ksym {
 	uint64_t addr;

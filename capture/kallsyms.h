@@ -11,8 +11,8 @@
 
 #include <stdint.h>
 
-#include "../replay/diag.h"
-#include "../replay/strtab.h"
+#include "lib/diag.h"
+#include "trace/strtab.h"
 
 struct ksym;
 

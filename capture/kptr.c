@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kptr.h"
+#include "capture/kptr.h"
 
 #define KPTR_RESTRICT "/proc/sys/kernel/kptr_restrict"
 

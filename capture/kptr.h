@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "../replay/diag.h"
+#include "lib/diag.h"
 
 struct kptr_restrict {
 	int old;		/* the value found */

@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../replay/trace_text.h"
-#include "classify.h"
-#include "lock_waits.h"
+#include "trace/trace_text.h"
+#include "capture/classify.h"
+#include "capture/lock_waits.h"
 
 const char *const vmt_lock_symbols[] = {
 	"vmap_area_lock", "free_vmap_area_lock", "purge_vmap_area_lock",

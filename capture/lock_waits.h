@@ -13,10 +13,10 @@
 #include <stdint.h>
 #include <linux/types.h>
 
-#include "../replay/samples.h"
-#include "../replay/trace.h"
-#include "kallsyms.h"
-#include "vmtrace_event.h"
+#include "lib/samples.h"
+#include "trace/trace.h"
+#include "capture/kallsyms.h"
+#include "capture/vmtrace_event.h"
 
 /* The vmalloc locks' own symbols, NULL-terminated: found by name only in
  * a kallsyms with data symbols (CONFIG_KALLSYMS_ALL). */

@@ -16,7 +16,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "record.h"
+#include "capture/record.h"
 #include "vmtrace.skel.h"
 
 #define KERNEL_BTF "/sys/kernel/btf/vmlinux"

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <linux/types.h>
 
-#include "../replay/diag.h"
-#include "vmtrace_event.h"
+#include "lib/diag.h"
+#include "capture/vmtrace_event.h"
 
 struct vmt_recorder;
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 
-#include "../replay/number.h"
-#include "scan.h"
+#include "lib/number.h"
+#include "capture/scan.h"
 
 static bool is_blank(char c)
 {

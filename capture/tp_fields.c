@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "tp_fields.h"
+#include "capture/tp_fields.h"
 
 #define line_error(L, ...) vmt_err_line((L)->err, (L)->name, (L)->lineno, __VA_ARGS__)
 

@@ -14,8 +14,8 @@
 
 #include <stdint.h>
 
-#include "builder.h"
-#include "scan.h"
+#include "capture/builder.h"
+#include "capture/scan.h"
 
 /* Where a line came from, for `name:line: what` messages. */
 struct tp_line {

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../replay/trace_io.h"
-#include "scan.h"
-#include "vmallocinfo.h"
+#include "trace/trace_io.h"
+#include "capture/scan.h"
+#include "capture/vmallocinfo.h"
 
 /* The flag words s_show() prints after the caller and the numbers. */
 static const char *const kind_words[] = {

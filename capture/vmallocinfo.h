@@ -21,8 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../replay/diag.h"
-#include "../replay/strtab.h"
+#include "lib/diag.h"
+#include "trace/strtab.h"
 
 struct vmt_snap_area {
 	uint64_t start;		/* va_start */

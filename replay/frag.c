@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 
-#include "../allocator/vmmath.h"
-#include "frag.h"
+#include "lib/vmmath.h"
+#include "replay/frag.h"
 
 struct frag_walk {
 	uint64_t lo, hi, cursor;

@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#include "../allocator/allocator.h"
+#include "allocator/allocator.h"
 
 #define FRAG_UNUSABLE_REQUEST (16u * 1024)
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "lock.h"
+#include "replay/lock.h"
 
 static const char *const lock_names[] = {
 	[VM_LOCK_SPINLOCK] = "spinlock",

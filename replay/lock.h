@@ -15,7 +15,7 @@
 
 #include <ck_spinlock.h>
 
-#include "../allocator/allocator.h"
+#include "allocator/allocator.h"
 
 struct replay_lock {
 	enum vm_lock_type type;

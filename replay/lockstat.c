@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "lockstat.h"
+#include "replay/lockstat.h"
 
 uint64_t lock_account_enter(struct lock_account *a, struct replay_lock *l)
 {

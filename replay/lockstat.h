@@ -10,9 +10,9 @@
 #ifndef VMTRACE_LOCKSTAT_H
 #define VMTRACE_LOCKSTAT_H
 
-#include "lock.h"
-#include "metrics.h"
-#include "samples.h"
+#include "replay/lock.h"
+#include "replay/metrics.h"
+#include "lib/samples.h"
 
 struct lock_account {
 	uint64_t acquisitions;

@@ -8,47 +8,15 @@
 #include <strings.h>
 #include <time.h>
 
-#include "../allocator/busy_tree.h"
-#include "../allocator/lowest_fit.h"
-#include "../allocator/vmmath.h"
-#include "bigmem.h"
-#include "frag.h"
-#include "histogram.h"
-#include "lockstat.h"
-#include "replay.h"
-#include "replay_prep.h"
-
-const struct window_preset window_presets[] = {
-	/* x86_64 4-level paging: VMALLOC_START .. VMALLOC_END + 1 */
-	{ "x86_64", 0xffffc90000000000ull, 0xffffe90000000000ull },
-	/* 2.4 on i386, 896 MiB lowmem with HIGHMEM: VMALLOC_START .. VMALLOC_END */
-	{ "i386", 0xf8800000ull, 0xff7fe000ull },
-	{ NULL, 0, 0 },
-};
-
-int window_parse(const char *text, uint64_t *lo, uint64_t *hi)
-{
-	const char *colon = strchr(text, ':');
-	char *end;
-
-	for (const struct window_preset *p = window_presets; p->name; p++) {
-		if (!strcmp(p->name, text)) {
-			*lo = p->lo;
-			*hi = p->hi;
-			return 0;
-		}
-	}
-	if (!colon)
-		return -EINVAL;
-	errno = 0;
-	*lo = strtoull(text, &end, 0);
-	if (errno || end != colon || text[0] == '-')
-		return -EINVAL;
-	*hi = strtoull(colon + 1, &end, 0);
-	if (errno || *end || !colon[1] || colon[1] == '-' || *lo >= *hi)
-		return -EINVAL;
-	return 0;
-}
+#include "allocator/busy_map.h"
+#include "allocator/lowest_fit.h"
+#include "lib/vmmath.h"
+#include "lib/bigmem.h"
+#include "replay/frag.h"
+#include "lib/histogram.h"
+#include "replay/lockstat.h"
+#include "replay/replay.h"
+#include "replay/replay_prep.h"
 
 /* Where an id stands in the trace, whatever the model did with it. */
 enum id_fate {
@@ -106,7 +74,7 @@ struct replay {
 	struct replay_summary *s;
 	struct vmt_err *err;
 	struct vm_model *m;
-	struct lowest_fit_audit audit;	/* when o->lowest_fit_audit */
+	struct lowest_fit_audit *audit;	/* when o->lowest_fit_audit */
 	struct vm_model *ref;		/* when o->reference: its instance */
 	struct ref_area *ref_ids;	/* and where it placed each id */
 	struct id_state *ids;
@@ -116,7 +84,7 @@ struct replay {
 	 * snapshot's areas and the va= of allocs, until their frees.  An area
 	 * placed over one still busy there shows an inconsistent trace.
 	 */
-	struct busy_tree kernel_map;
+	struct busy_map *kernel_map;
 	struct histogram alloc_search, free_search;
 	struct replay_windows w;
 	struct replay_lock lock;	/* taken around model calls with --lock-stat */
@@ -274,19 +242,22 @@ static int kernel_placed(struct replay *r, const struct vmt_event *ev)
 {
 	struct id_state *st = &r->ids[ev->id];
 	struct vm_busy *busy;
+	uint64_t start, end;
 	int ret;
 
 	if (!vm_fits_below(ev->va, ev->size, UINT64_MAX))
 		return inconsistent(r, kernel_va_conflicts,
 				    "%s %s: va 0x%" PRIx64 " + %" PRIu64 " runs past 2^64",
 				    vmt_op_name(ev->op), id_name(r, ev->id), ev->va, ev->size);
-	ret = busy_tree_insert(&r->kernel_map, ev->va, ev->va + ev->size, &busy);
-	if (ret == -EEXIST)
+	ret = busy_map_insert(r->kernel_map, ev->va, ev->va + ev->size, &busy);
+	if (ret == -EEXIST) {
+		busy_map_bounds(busy, &start, &end);
 		return inconsistent(r, kernel_va_conflicts,
 				    "%s %s: the kernel's 0x%" PRIx64 "+%" PRIu64 " overlaps "
 				    "0x%" PRIx64 "+%" PRIu64 ", which it had not freed",
 				    vmt_op_name(ev->op), id_name(r, ev->id), ev->va, ev->size,
-				    busy->start, busy->end - busy->start);
+				    start, end - start);
+	}
 	if (ret)
 		return ret;
 	st->kernel = busy;
@@ -322,7 +293,7 @@ static int replay_live(struct replay *r, const struct vmt_event *ev)
 				    "live %s: 0x%" PRIx64 "+%" PRIu64 " overlaps an earlier area",
 				    id_name(r, ev->id), ev->va, ev->size);
 	if (!ret && r->o->lowest_fit_audit)
-		ret = lowest_fit_audit_reserve(&r->audit, ev->va, ev->size);
+		ret = lowest_fit_audit_reserve(r->audit, ev->va, ev->size);
 	if (!ret && r->ref) {
 		ret = r->o->reference->reserve(r->ref, ev->va, ev->size);
 		r->ref_ids[ev->id] = (struct ref_area){ ev->va, ev->size, true };
@@ -441,7 +412,7 @@ static int audit_alloc(struct replay *r, const struct vmt_event *ev, uint64_t si
 
 	if (!r->o->lowest_fit_audit)
 		return 0;
-	ret = lowest_fit_audit_alloc(&r->audit, size, align, vstart, vend, placed, addr,
+	ret = lowest_fit_audit_alloc(r->audit, size, align, vstart, vend, placed, addr,
 				     &departed);
 	if (ret == -EEXIST)
 		return event_error(r, -EFAULT, "alloc %s: the model placed 0x%" PRIx64
@@ -456,7 +427,7 @@ static int model_release(struct replay *r, uint64_t addr, uint64_t size, uint64_
 	int ret = model_free(r, addr, search);
 
 	if (!ret && r->o->lowest_fit_audit)
-		ret = lowest_fit_audit_release(&r->audit, addr, size);
+		ret = lowest_fit_audit_release(r->audit, addr, size);
 	if (!ret)
 		ret = histogram_add(&r->free_search, *search);
 	return ret;
@@ -552,7 +523,7 @@ static int replay_alloc(struct replay *r, const struct vmt_event *ev)
 		 */
 		ret = r->o->model->free(r->m, addr, &search);
 		if (!ret && r->o->lowest_fit_audit)
-			ret = lowest_fit_audit_release(&r->audit, addr, call.size);
+			ret = lowest_fit_audit_release(r->audit, addr, call.size);
 		if (!ret)
 			ret = reference_free(r, ev);
 		return ret ? event_error(r, ret, "alloc %s: the model lost its area at 0x%" PRIx64,
@@ -585,7 +556,7 @@ static int replay_free(struct replay *r, const struct vmt_event *ev)
 	}
 	st->fate = ID_FREED;
 	if (st->kernel) {
-		busy_tree_remove(&r->kernel_map, st->kernel);
+		busy_map_remove(r->kernel_map, st->kernel);
 		st->kernel = NULL;
 	}
 	/* Live in the trace but never held by the model: nothing to release. */
@@ -696,7 +667,7 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	if (o->lock_stat && (ret = replay_lock_choose(o, &r.lock)))
 		goto out;
 	r.ids = bigmem_zalloc(nids * sizeof(*r.ids));
-	if (!r.ids) {
+	if (!r.ids || busy_map_create(&r.kernel_map)) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -706,7 +677,7 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 			    o->trace_name, o->model->name, win.lo, win.hi, strerror(-ret));
 		goto out;
 	}
-	if (o->lowest_fit_audit && (ret = lowest_fit_audit_init(&r.audit, &win)))
+	if (o->lowest_fit_audit && (ret = lowest_fit_audit_create(&win, &r.audit)))
 		goto out;
 	if (o->reference) {
 		r.ref_ids = bigmem_zalloc(nids * sizeof(*r.ref_ids));
@@ -774,8 +745,7 @@ out:
 		replay_lock_destroy(&r.lock);
 	for (int op = 0; op < LOCK_OPS; op++)
 		lock_account_free(&r.acct[op]);
-	if (o->lowest_fit_audit)
-		lowest_fit_audit_free(&r.audit);
+	lowest_fit_audit_destroy(r.audit);
 	if (o->reference)
 		o->reference->destroy(r.ref);
 	bigmem_free(r.ref_ids, nids * sizeof(*r.ref_ids));
@@ -783,7 +753,7 @@ out:
 	histogram_free(&r.free_search);
 	free(r.heap.e);
 	free(r.lazy);
-	busy_tree_clear(&r.kernel_map);
+	busy_map_destroy(r.kernel_map);
 	bigmem_free(r.ids, nids * sizeof(*r.ids));
 	return ret;
 }

@@ -19,21 +19,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../allocator/allocator.h"
-#include "diag.h"
-#include "metrics.h"
-#include "trace.h"
-
-/* The main-window presets of `--range`. */
-struct window_preset {
-	const char *name;
-	uint64_t lo, hi;
-};
-
-extern const struct window_preset window_presets[];
-
-/* Parses `--range` (a preset name or LO:HI).  Returns 0 or -EINVAL. */
-int window_parse(const char *text, uint64_t *lo, uint64_t *hi);
+#include "allocator/allocator.h"
+#include "lib/diag.h"
+#include "replay/metrics.h"
+#include "trace/trace.h"
+#include "trace/window.h"
 
 struct replay_opts {
 	const struct vm_allocator_ops *model;

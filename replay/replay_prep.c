@@ -3,10 +3,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "../allocator/vmmath.h"
-#include "frag.h"
-#include "histogram.h"
-#include "replay_prep.h"
+#include "lib/vmmath.h"
+#include "replay/frag.h"
+#include "lib/histogram.h"
+#include "replay/replay_prep.h"
 
 void replay_windows_init(const struct vmt_trace *t, const struct replay_opts *o,
 			 struct replay_windows *w)

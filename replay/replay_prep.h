@@ -7,11 +7,11 @@
 #ifndef VMTRACE_REPLAY_PREP_H
 #define VMTRACE_REPLAY_PREP_H
 
-#include "frag.h"
-#include "histogram.h"
-#include "lock.h"
-#include "lockstat.h"
-#include "replay.h"
+#include "replay/frag.h"
+#include "lib/histogram.h"
+#include "replay/lock.h"
+#include "replay/lockstat.h"
+#include "replay/replay.h"
 
 struct replay_windows {
 	uint64_t main_lo, main_hi;	/* the main window of this replay */

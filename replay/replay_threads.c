@@ -29,10 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frag.h"
-#include "histogram.h"
-#include "replay_prep.h"
-#include "replay_threads.h"
+#include "replay/frag.h"
+#include "lib/histogram.h"
+#include "replay/replay_prep.h"
+#include "replay/replay_threads.h"
 
 #define NO_DEP SIZE_MAX
 

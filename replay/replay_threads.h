@@ -3,7 +3,7 @@
 #ifndef VMTRACE_REPLAY_THREADS_H
 #define VMTRACE_REPLAY_THREADS_H
 
-#include "replay.h"
+#include "replay/replay.h"
 
 /*
  * Replays @t on o->threads threads, o->scale interleaved copies, with the

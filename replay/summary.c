@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "summary.h"
+#include "replay/summary.h"
 
 static const char *const lock_op_names[LOCK_OPS] = LOCK_OP_NAMES;
 

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "metrics.h"
+#include "replay/metrics.h"
 
 /* A readable two-column table, one metric per line. */
 void summary_print(FILE *f, const struct replay_summary *s);

@@ -2,9 +2,9 @@
 /* What the importer tests share (import_util.h). */
 #include <string.h>
 
-#include "../capture/import_ftrace.h"
-#include "../capture/import_perf.h"
-#include "../replay/trace_io.h"
+#include "capture/import_ftrace.h"
+#include "capture/import_perf.h"
+#include "trace/trace_io.h"
 #include "import_util.h"
 
 int parse_ftrace(const char *name, const char *buf, size_t len, struct vmt_builder *b,

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "../capture/builder.h"
+#include "capture/builder.h"
 
 /* A capture/ text parser (vmt_ftrace_parse, vmt_perf_parse), its
  * statistics as void *. */

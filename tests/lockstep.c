@@ -47,7 +47,7 @@ int lockstep_start(struct lockstep *ls, const struct vm_window *win, uint32_t ni
 			l->addr[id] = LOCKSTEP_NO_ADDR;
 		ret = l->ops->create(win, &l->m);
 		if (!ret)
-			ret = lowest_fit_audit_init(&l->audit, win);
+			ret = lowest_fit_audit_create(win, &l->audit);
 		if (ret)
 			vmt_err_set(err, "%s: cannot start: error %d", l->name, ret);
 	}
@@ -61,7 +61,7 @@ void lockstep_stop(struct lockstep *ls)
 
 		if (l->ops)
 			l->ops->destroy(l->m);
-		lowest_fit_audit_free(&l->audit);
+		lowest_fit_audit_destroy(l->audit);
 		free(l->addr);
 		free(l->size);
 	}
@@ -120,7 +120,7 @@ int lockstep_reserve(struct lockstep *ls, uint32_t id, uint64_t va, uint64_t siz
 		*result = ret;
 		if (ret)
 			continue;
-		ret = audit_result(l, lowest_fit_audit_reserve(&l->audit, va, size), "reserve",
+		ret = audit_result(l, lowest_fit_audit_reserve(l->audit, va, size), "reserve",
 				   err);
 		if (ret)
 			return ret;
@@ -148,17 +148,18 @@ static int lane_alloc(struct lockstep_lane *l, const struct vm_window *win, uint
 	bool fits, departed;
 	int ret;
 
-	fits = !lowest_fit_audit_query(&l->audit, size, align, vstart, vend, &lowest, &block);
+	fits = !lowest_fit_audit_query(l->audit, size, align, vstart, vend, &lowest, &block);
 	ret = l->ops->alloc(l->m, size, align, vstart, vend, &addr, &search);
 	if (ret && ret != -ENOMEM) {
 		vmt_err_set(err, "%s: alloc error %d", l->name, ret);
 		return -EFAULT;
 	}
 	*placed = ret ? LOCKSTEP_NO_ADDR : addr;
-	ret = audit_result(l, lowest_fit_audit_alloc(&l->audit, size, align, vstart, vend,
+	ret = audit_result(l, lowest_fit_audit_alloc(l->audit, size, align, vstart, vend,
 						     !ret, addr, &departed), "alloc", err);
 	if (ret)
 		return ret;
+	l->departures += departed;
 	if (departed && l->kind == LOCKSTEP_LOWEST_FIT) {
 		vmt_err_set(err, "%s placed 0x%llx, lowest fit is %s0x%llx", l->name,
 			    (unsigned long long)*placed, fits ? "" : "none, not ",
@@ -228,7 +229,7 @@ int lockstep_free(struct lockstep *ls, uint32_t id, struct vmt_err *err)
 				    (unsigned long long)l->addr[id], ret);
 			return -EFAULT;
 		}
-		ret = audit_result(l, lowest_fit_audit_release(&l->audit, l->addr[id],
+		ret = audit_result(l, lowest_fit_audit_release(l->audit, l->addr[id],
 							       l->size[id]), "free", err);
 		if (ret)
 			return ret;

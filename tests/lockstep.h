@@ -24,9 +24,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../allocator/allocator.h"
-#include "../allocator/lowest_fit.h"
-#include "../replay/diag.h"
+#include "allocator/allocator.h"
+#include "allocator/lowest_fit.h"
+#include "lib/diag.h"
 
 #define LOCKSTEP_NO_ADDR UINT64_MAX
 
@@ -38,7 +38,8 @@ struct lockstep_lane {
 	enum lockstep_kind kind;
 	const struct vm_allocator_ops *ops;
 	struct vm_model *m;
-	struct lowest_fit_audit audit;	/* audit.departures: this lane's count */
+	struct lowest_fit_audit *audit;
+	uint64_t departures;	/* this lane's count of lowest-fit departures */
 	uint64_t *addr;		/* by id: where the area is, or LOCKSTEP_NO_ADDR */
 	uint64_t *size;
 	bool in_step;		/* every placement so far was linear's */

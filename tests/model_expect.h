@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "../allocator/allocator.h"
+#include "allocator/allocator.h"
 
 #define PAGE 0x1000ull
 

@@ -19,8 +19,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../replay/replay.h"
-#include "../replay/trace_text.h"
+#include "replay/replay.h"
+#include "trace/trace_text.h"
 
 #define HEADER "vmtrace 1\nrange 0x10000 0x40000\n"
 

@@ -22,9 +22,9 @@
 #include <xxhash.h>
 #include <zstd.h>
 
-#include "../replay/trace_bin.h"
-#include "../replay/trace_io.h"
-#include "../replay/trace_text.h"
+#include "trace/trace_bin.h"
+#include "trace/trace_io.h"
+#include "trace/trace_text.h"
 
 /* Every op, flag, header line and kind of string the formats carry. */
 static const char sample_text[] =

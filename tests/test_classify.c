@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../capture/classify.h"
+#include "capture/classify.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Differential test of the models on generated traces (replay/generate.h):
+ * Differential test of the models on generated traces (trace/generate.h):
  * small windows, alignments by the ioremap rule and up to 1 MiB whatever
  * the size, request windows (tight ones that fail), snapshot areas, frees
  * in random order.  Every model runs every trace in lockstep
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../replay/generate.h"
+#include "trace/generate.h"
 #include "lockstep.h"
 
 #define WINDOW_LO 0x100000000ull
@@ -69,7 +69,7 @@ static void run_trace(const struct vmt_trace *t, uint64_t seed, bool page_aligne
 	if (page_aligned_only)
 		assert_true(ls.lane[AUGMENTED_5_19].in_step);
 	for (size_t k = 0; k < LOCKSTEP_LANES; k++)
-		total_departures[k] += ls.lane[k].audit.departures;
+		total_departures[k] += ls.lane[k].departures;
 	lockstep_stop(&ls);
 }
 

@@ -18,11 +18,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../capture/builder.h"
-#include "../capture/import_ftrace.h"
-#include "../capture/vmallocinfo.h"
-#include "../replay/trace_io.h"
-#include "../replay/trace_text.h"
+#include "capture/builder.h"
+#include "capture/import_ftrace.h"
+#include "capture/vmallocinfo.h"
+#include "trace/trace_io.h"
+#include "trace/trace_text.h"
 #include "import_util.h"
 
 #define DATA "tests/data/"

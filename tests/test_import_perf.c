@@ -17,8 +17,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../capture/builder.h"
-#include "../capture/import_perf.h"
+#include "capture/builder.h"
+#include "capture/import_perf.h"
 #include "import_util.h"
 
 #define ALLOC_FIELDS "va_start: 18446683600584179712 size=20480 align=16384 " \

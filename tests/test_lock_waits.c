@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../capture/lock_waits.h"
+#include "capture/lock_waits.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

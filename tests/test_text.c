@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../replay/trace_text.h"
+#include "trace/trace_text.h"
 
 static int parse(const char *text, struct vmt_trace *t, struct vmt_err *err)
 {

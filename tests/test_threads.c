@@ -15,9 +15,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../replay/lock.h"
-#include "../replay/replay.h"
-#include "../replay/replay_threads.h"
+#include "replay/lock.h"
+#include "replay/replay.h"
+#include "replay/replay_threads.h"
 
 #define PAGE 4096ull
 #define LO 0x40000000ull

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../replay/trace_io.h"
+#include "trace/trace_io.h"
 #include "fuzz.h"
 
 static int run_file(const char *path)

@@ -25,9 +25,9 @@
 
 #include <zstd.h>
 
-#include "../../replay/trace_bin.h"
-#include "../../replay/trace_text.h"
-#include "../../replay/zstd_io.h"
+#include "trace/trace_bin.h"
+#include "trace/trace_text.h"
+#include "trace/zstd_io.h"
 #include "fuzz.h"
 #include "trace_oracle.h"
 

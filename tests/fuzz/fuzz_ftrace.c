@@ -4,7 +4,7 @@
  * builder behind it, with an optional vmallocinfo snapshot (the input's
  * layout and the oracle: import_oracle.h).
  */
-#include "../../capture/import_ftrace.h"
+#include "capture/import_ftrace.h"
 #include "fuzz.h"
 #include "import_oracle.h"
 

@@ -9,7 +9,7 @@
  * Oracle: the invariant checker (a broken invariant is a finding), and the
  * engine's contract (fuzz_replay_checked, trace_oracle.h).
  */
-#include "../../replay/trace_text.h"
+#include "trace/trace_text.h"
 #include "fuzz.h"
 #include "trace_oracle.h"
 

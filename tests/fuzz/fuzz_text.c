@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../replay/trace_text.h"
+#include "trace/trace_text.h"
 #include "fuzz.h"
 #include "trace_oracle.h"
 

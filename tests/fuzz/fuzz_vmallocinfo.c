@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../capture/vmallocinfo.h"
+#include "capture/vmallocinfo.h"
 #include "fuzz.h"
 
 static const char *const flag_words[] = {

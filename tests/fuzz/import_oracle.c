@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../capture/vmallocinfo.h"
+#include "capture/vmallocinfo.h"
 #include "fuzz.h"
 #include "import_oracle.h"
 #include "trace_oracle.h"

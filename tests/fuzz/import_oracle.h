@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../capture/builder.h"
+#include "capture/builder.h"
 
 /* A capture/ text parser run into @b, returning as it does, with the
  * number of vmalloc events it handed to @b in *@events. */

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../replay/replay.h"
-#include "../../replay/trace_text.h"
+#include "replay/replay.h"
+#include "trace/trace_text.h"
 #include "fuzz.h"
 #include "trace_oracle.h"
 

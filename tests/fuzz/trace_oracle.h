@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../../allocator/allocator.h"
-#include "../../replay/trace.h"
+#include "allocator/allocator.h"
+#include "trace/trace.h"
 
 /*
  * @a and @b hold the same header, lost-event count, metadata and events,

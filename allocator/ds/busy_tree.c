@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "allocator/ds/busy_tree.h"
+#include "lib/vmmath.h"
+
+int busy_tree_insert(struct busy_tree *bt, uint64_t start, uint64_t end,
+		     struct vm_busy **out)
+{
+	struct rb_node **link = &bt->root.node, *parent = NULL;
+	struct vm_busy *va;
+
+	while (*link) {
+		struct vm_busy *tmp = busy_of(*link);
+
+		parent = *link;
+		if (end <= tmp->start)
+			link = &parent->left;
+		else if (start >= tmp->end)
+			link = &parent->right;
+		else
+			goto overlap;
+	}
+	va = node_pool_get(&bt->nodes, sizeof(*va));
+	if (!va)
+		return -ENOMEM;
+	va->start = start;
+	va->end = end;
+	rb_insert(&bt->root, &va->rb, parent, link, NULL);
+	bt->count++;
+	if (out)
+		*out = va;
+	return 0;
+overlap:
+	if (out)
+		*out = busy_of(*link);
+	return -EEXIST;
+}
+
+struct vm_busy *busy_tree_find(const struct busy_tree *bt, uint64_t addr, uint64_t *search)
+{
+	struct rb_node *n = bt->root.node;
+
+	while (n) {
+		struct vm_busy *va = busy_of(n);
+
+		++*search;
+		if (addr < va->start)
+			n = n->left;
+		else if (addr >= va->end)
+			n = n->right;
+		else
+			return va;
+	}
+	return NULL;
+}
+
+void busy_tree_remove(struct busy_tree *bt, struct vm_busy *va)
+{
+	rb_erase(&bt->root, &va->rb, NULL);
+	bt->count--;
+	node_pool_put(&bt->nodes, va);
+}
+
+int busy_tree_reserve(struct busy_tree *bt, const struct vm_window *win,
+		      uint64_t addr, uint64_t size)
+{
+	if (addr < win->lo || !vm_fits_below(addr, size, win->hi))
+		return -ERANGE;
+	return busy_tree_insert(bt, addr, addr + size, NULL);
+}
+
+int busy_tree_walk(const struct busy_tree *bt, vm_walk_fn fn, void *arg)
+{
+	int ret;
+
+	for (struct rb_node *n = rb_first(&bt->root); n; n = rb_next(n)) {
+		struct vm_busy *va = busy_of(n);
+
+		ret = fn(arg, va->start, va->end - va->start);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int busy_tree_check(const struct busy_tree *bt, const struct vm_window *win,
+		    const char *model, char *why, size_t why_len)
+{
+	const struct vm_busy *prev = NULL;
+	char what[256];
+	size_t count;
+
+	if (rb_verify(&bt->root, &count, what, sizeof(what))) {
+		snprintf(why, why_len, "%s: busy tree: %s", model, what);
+		return -EFAULT;
+	}
+	for (struct rb_node *n = rb_first(&bt->root); n; n = rb_next(n)) {
+		const struct vm_busy *va = busy_of(n);
+
+		if (va->start >= va->end || va->start < win->lo || va->end > win->hi) {
+			snprintf(why, why_len, "%s: busy area 0x%llx-0x%llx empty or outside the window",
+				 model, (unsigned long long)va->start, (unsigned long long)va->end);
+			return -EFAULT;
+		}
+		if (prev && prev->end > va->start) {
+			snprintf(why, why_len, "%s: busy area 0x%llx overlaps or precedes 0x%llx",
+				 model, (unsigned long long)va->start, (unsigned long long)prev->start);
+			return -EFAULT;
+		}
+		prev = va;
+	}
+	if (count != bt->count) {
+		snprintf(why, why_len, "%s: busy tree has %zu nodes, count says %llu",
+			 model, count, (unsigned long long)bt->count);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+void busy_tree_clear(struct busy_tree *bt)
+{
+	bt->root.node = NULL;
+	node_pool_destroy(&bt->nodes);
+	bt->count = 0;
+}
+
+int busy_model_create(const struct vm_window *win, size_t model_size, struct vm_model **out)
+{
+	struct busy_model *b;
+
+	if (win->lo >= win->hi)
+		return -EINVAL;
+	b = calloc(1, model_size);
+	if (!b)
+		return -ENOMEM;
+	b->win = *win;
+	*out = (struct vm_model *)b;
+	return 0;
+}
+
+void busy_model_destroy(struct vm_model *m)
+{
+	struct busy_model *b = (struct busy_model *)m;
+
+	if (!b)
+		return;
+	busy_tree_clear(&b->busy);
+	free(b);
+}
+
+int busy_model_reserve(struct vm_model *m, uint64_t addr, uint64_t size)
+{
+	struct busy_model *b = (struct busy_model *)m;
+
+	return busy_tree_reserve(&b->busy, &b->win, addr, size);
+}
+
+int busy_model_walk(struct vm_model *m, vm_walk_fn fn, void *arg)
+{
+	return busy_tree_walk(&((struct busy_model *)m)->busy, fn, arg);
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The free-space index of the 5.2 vmalloc design (Uladzislau Rezki, "keep
+ * track of free blocks for vmap allocation"): every free block in a
+ * red-black tree ordered by address, each node augmented with
+ * subtree_max_size, the largest free block in its subtree.  Blocks are
+ * always fully merged: no two free blocks touch.
+ *
+ * Used by the `augmented` model and, as an exact lowest-fit oracle, by the
+ * replay's --lowest-fit-audit and the differential test.
+ */
+#ifndef VMTRACE_FREE_TREE_H
+#define VMTRACE_FREE_TREE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "allocator/ds/node_pool.h"
+#include "allocator/ds/rbtree_lib.h"
+
+struct vm_free {
+	uint64_t start, end;		/* [start, end), start < end */
+	uint64_t subtree_max_size;	/* largest end - start in this subtree */
+	struct rb_node rb;
+};
+
+struct free_tree {
+	struct rb_root root;
+	uint64_t lo, hi;	/* the space the blocks come from */
+	struct node_pool nodes;
+};
+
+/* One free block [lo, hi) (lo < hi).  Returns 0 or -ENOMEM. */
+int free_tree_init(struct free_tree *ft, uint64_t lo, uint64_t hi);
+void free_tree_clear(struct free_tree *ft);
+
+/*
+ * find_vmap_lowest_match(): descends left while the left subtree holds a
+ * block >= @length and vstart lies below the node, else tries the node,
+ * then the right subtree, then rolls back to the ancestors, in address
+ * order.  The kernel passes length = size + align - 1 (5.2 .. 5.18; 5.19
+ * on above page alignment), which skips shorter blocks that would fit;
+ * with length = size the search is the exact lowest fit, for every
+ * alignment.  Returns the block, or NULL.
+ * Adds to *@search one per node made current (its keys read) and one per
+ * child whose subtree_max_size is read.
+ */
+struct vm_free *free_tree_kernel_match(const struct free_tree *ft, uint64_t size,
+				       uint64_t align, uint64_t vstart, uint64_t length,
+				       uint64_t *search);
+
+/*
+ * The exact lowest-address first fit: the lowest @align-aligned a >= vstart
+ * with [a, a + size) free and a + size <= vend.  Returns 0 with *@addr set
+ * and *@block (when not NULL) the free block holding it, or -ENOMEM.
+ * Counts nothing: it is the oracle the models are judged against.
+ */
+int free_tree_lowest_fit(const struct free_tree *ft, uint64_t size, uint64_t align,
+			 uint64_t vstart, uint64_t vend, uint64_t *addr,
+			 const struct vm_free **block);
+
+/*
+ * Where in @va a request would start: ALIGN(max(va->start, vstart)).
+ * False when that wraps or the request does not fit in @va (the kernel's
+ * is_within_this_va()).
+ */
+bool free_block_fits(const struct vm_free *va, uint64_t size, uint64_t align,
+		     uint64_t vstart, uint64_t *nva_start);
+
+/*
+ * Takes [addr, addr + size) out of @va, which holds it
+ * (adjust_va_to_fit_type(): whole, left edge, right edge or middle fit).
+ * Returns 0 or -ENOMEM (nothing changed).
+ */
+int free_tree_split(struct free_tree *ft, struct vm_free *va, uint64_t addr, uint64_t size);
+
+/*
+ * Takes [addr, addr + size) out of whichever block holds it.  Returns 0,
+ * -EEXIST when no single free block holds it, or -ENOMEM.
+ */
+int free_tree_carve(struct free_tree *ft, uint64_t addr, uint64_t size);
+
+/*
+ * Gives [addr, addr + size) back, merging with both neighbours
+ * (merge_or_add_vmap_area()).  It must not overlap a free block.  Adds to
+ * *@search the nodes read while descending to the link and one per
+ * neighbour compared.  Returns 0 or -ENOMEM.
+ */
+int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64_t *search);
+
+/*
+ * Red-black properties, blocks sorted, non-empty, inside [lo, hi), never
+ * touching, and every subtree_max_size equal to its recomputation from
+ * scratch.  Returns 0 or -EFAULT with @why prefixed by @model.
+ */
+int free_tree_check(const struct free_tree *ft, const char *model, char *why, size_t why_len);
+
+static inline struct vm_free *free_of(struct rb_node *n)
+{
+	return n ? rb_entry(n, struct vm_free, rb) : NULL;
+}
+
+#endif /* VMTRACE_FREE_TREE_H */

@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `vmtrace record`: records the kernel's vmalloc activity with eBPF and
+ * writes a text trace.
+ *
+ * Order of work, and why:
+ *   1. attach the BPF programs (record.h): from here on nothing is missed;
+ *   2. with kernel.kptr_restrict at 1 (kptr.h), read /proc/vmallocinfo
+ *      (the initial snapshot) and /proc/kallsyms (to name stack frames),
+ *      then restore kptr_restrict; the events meanwhile wait in the ring
+ *      buffer, and those that raced the snapshot are reconciled by the
+ *      trace builder (builder.h);
+ *   3. start the command, if any, and drain the ring buffer into the
+ *      builder until the command exits, the duration ends, or a signal;
+ *   4. detach, drain what is left, read the lost count, build and save
+ *      the trace whole or not at all.
+ * With --locks, step 2 also finds the vmalloc locks (lock_waits.h): by
+ * name when kallsyms lists data symbols, else by the functions that take
+ * them; the waits become kernel_lock.* meta lines, not trace events.
+ * Times are CLOCK_MONOTONIC nanoseconds (what bpf_ktime_get_ns reads)
+ * since the moment just before attaching.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "trace/trace_io.h"
+#include "capture/builder.h"
+#include "capture/classify.h"
+#include "capture/kallsyms.h"
+#include "capture/kptr.h"
+#include "capture/lock_waits.h"
+#include "capture/record.h"
+#include "capture/vmallocinfo.h"
+
+#define DEFAULT_OUTPUT "record.vmt.txt"
+#define POLL_MS 100
+#define NSEC_PER_SEC 1000000000ull
+
+/* Set by the signal handler: stop recording (the signal's number). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct record_opts {
+	const char *output;
+	double duration;	/* seconds, 0: until the command ends or a signal */
+	bool stacks;
+	bool locks;
+	char **command;		/* NULL-terminated, or NULL */
+};
+
+/* What the ring-buffer callback needs. */
+struct session {
+	struct vmt_builder builder;
+	struct ksyms ksyms;	/* empty with --no-stacks and without --locks */
+	bool stacks, locks;
+	/* --locks: the vmalloc locks kallsyms names, and the waits seen. */
+	uint64_t named_addr[VMT_NAMED_LOCKS_MAX];
+	const char *named_name[VMT_NAMED_LOCKS_MAX];
+	size_t nnamed;
+	struct vmt_lock_waits lock_waits;
+	uint64_t nlock_waits, other_lock_waits;
+	uint64_t t0;		/* CLOCK_MONOTONIC ns before attaching */
+	uint64_t events, stack_errors;
+	struct vmt_err err;	/* why the callback stopped the poll */
+};
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+static void record_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vmtrace record [-o FILE] [--duration SECONDS] [--stacks|--no-stacks]\n"
+		"                      [--locks] [-- COMMAND ARGS...]\n"
+		"\n"
+		"Records the kernel's vmap area allocations, frees and purges (eBPF on the\n"
+		"vmalloc tracepoints) and the busy areas at the start (/proc/vmallocinfo)\n"
+		"into a text trace, until COMMAND exits, SECONDS pass, or SIGINT/SIGTERM.\n"
+		"Needs root and a kernel with BTF.\n"
+		"\n"
+		"  -o, --output FILE   the trace (default " DEFAULT_OUTPUT ")\n"
+		"  --duration SECONDS  stop after this long\n"
+		"  --stacks            a kernel stack per allocation, for caller= and kind=\n"
+		"                      (the default)\n"
+		"  --no-stacks         no stacks: cheaper, no caller= or kind=\n"
+		"  --locks             also time the kernel's waits for the vmalloc locks\n"
+		"                      (lock:contention_begin/end) into kernel_lock.* meta\n"
+		"                      lines: count, total, max, p50, p99 per lock\n");
+}
+
+/* Returns 0; 1 when --help was answered; or EXIT_USAGE after saying why. */
+static int parse_args(int argc, char **argv, struct record_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "stacks", no_argument, NULL, 's' },
+		{ "no-stacks", no_argument, NULL, 'S' },
+		{ "locks", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	*o = (struct record_opts){ .output = DEFAULT_OUTPUT, .stacks = true };
+	optind = 1;
+	/* '+': options end at the command, whose own options stay its own. */
+	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->output = optarg; break;
+		case 'd':
+			errno = 0;
+			o->duration = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !isfinite(o->duration) ||
+			    o->duration <= 0) {
+				fprintf(stderr, "vmtrace record: --duration needs a positive number of seconds, not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 's': o->stacks = true; break;
+		case 'S': o->stacks = false; break;
+		case 'l': o->locks = true; break;
+		case 'h':
+			record_usage(stdout);
+			return 1;
+		default:
+			record_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		o->command = argv + optind;
+	return 0;
+}
+
+/* Names the record's stack frames into @frames; returns how many. */
+static size_t stack_frames(struct session *s, const struct vmt_bpf_event *e,
+			   const char *frames[VMT_STACK_DEPTH])
+{
+	size_t n = 0;
+
+	if (e->stack_bytes < 0) {
+		s->stack_errors++;
+		return 0;
+	}
+	for (; n < VMT_STACK_DEPTH && n * sizeof(e->stack[0]) < (size_t)e->stack_bytes; n++)
+		frames[n] = ksyms_name(&s->ksyms, e->stack[n]);
+	return n;
+}
+
+/* Names the stack's frames and classifies them into kind= and caller=. */
+static size_t stack_attrs(struct session *s, const struct vmt_bpf_event *e,
+			  struct vmt_raw_text text[2])
+{
+	const char *frames[VMT_STACK_DEPTH];
+	size_t n;
+	struct vmt_class c;
+
+	if (!s->stacks)
+		return 0;
+	n = stack_frames(s, e, frames);
+	if (!n && e->stack_bytes < 0)
+		return 0;
+	c = vmt_classify(frames, n);
+	text[0] = (struct vmt_raw_text){ "kind", vmt_kind_name(c.kind) };
+	if (c.caller < 0)
+		return 1;
+	text[1] = (struct vmt_raw_text){ "caller", frames[c.caller] };
+	return 2;
+}
+
+/* A wait under a vmalloc function: for a vmalloc lock when kallsyms
+ * names the lock or its taker is a lock site (lock_waits.h), named so;
+ * else for some lock deeper down, and not kept. */
+static int on_lock_wait(struct session *s, const struct vmt_bpf_event *e)
+{
+	const char *frames[VMT_STACK_DEPTH], *name = NULL;
+	size_t n = stack_frames(s, e, frames);
+	int ret;
+
+	for (size_t i = 0; i < s->nnamed && !name; i++)
+		if (s->named_addr[i] == e->a)
+			name = s->named_name[i];
+	if (!name)
+		name = vmt_lock_site(frames, n);
+	if (!name) {
+		s->other_lock_waits++;
+		return 0;
+	}
+	ret = vmt_lock_waits_add(&s->lock_waits, e->a, name, e->b);
+	if (ret)
+		vmt_err_set(&s->err, "out of memory");
+	s->nlock_waits++;
+	return ret;
+}
+
+/* The ring-buffer callback: one BPF record into the builder. */
+static int on_event(void *ctx, const struct vmt_bpf_event *e)
+{
+	struct session *s = ctx;
+	struct vmt_raw_text text[2];
+	char comm[VMT_COMM_LEN + 1];
+	struct vmt_raw_event raw = {
+		.flags = VMT_F_T | VMT_F_CPU | VMT_F_PID,
+		.t = e->t_ns > s->t0 ? e->t_ns - s->t0 : 0,
+		.cpu = (uint16_t)e->cpu,
+		.pid = e->pid,
+		.comm = comm,
+		.line = (uint32_t)(s->events + 1),
+	};
+
+	if (e->kind == VMT_BPF_LOCK_WAIT)
+		return on_lock_wait(s, e);
+	memcpy(comm, e->comm, VMT_COMM_LEN);
+	comm[VMT_COMM_LEN] = '\0';
+	switch (e->kind) {
+	case VMT_BPF_ALLOC:
+		raw.op = VMT_ALLOC;
+		raw.va = e->a;
+		raw.size = e->b;
+		raw.align = e->c;
+		raw.vstart = e->d;
+		raw.vend = e->e;
+		if (e->failed)
+			raw.flags |= VMT_F_FAILED;
+		raw.text = text;
+		raw.ntext = stack_attrs(s, e, text);
+		break;
+	case VMT_BPF_FREE:
+		raw.op = VMT_FREE;
+		raw.va = e->a;
+		break;
+	case VMT_BPF_PURGE:
+		raw.op = VMT_PURGE;
+		raw.start = e->a;
+		raw.end = e->b;
+		raw.npurged = e->c;
+		break;
+	default:
+		vmt_err_set(&s->err, "BPF record %" PRIu64 " has unknown kind %" PRIu32,
+			    s->events + 1, e->kind);
+		return -EPROTO;
+	}
+	s->events++;
+	return vmt_builder_add(&s->builder, &raw, &s->err);
+}
+
+/* The vmalloc locks that kallsyms names (none without KALLSYMS_ALL). */
+static int find_named_locks(struct session *s, struct vmt_err *err)
+{
+	struct ksyms data;
+	uint64_t start, end;
+	int ret;
+
+	ret = ksyms_load_types(&data, "/proc/kallsyms", "dDbB", err);
+	if (ret == -EACCES)	/* no data symbol has an address to show */
+		return 0;
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < data.n; i++) {
+		const char *sym = ksyms_get(&data, i, &start, &end);
+
+		for (size_t j = 0; vmt_lock_symbols[j] && s->nnamed < VMT_NAMED_LOCKS_MAX; j++)
+			if (!strcmp(sym, vmt_lock_symbols[j])) {
+				s->named_addr[s->nnamed] = start;
+				s->named_name[s->nnamed++] = vmt_lock_symbols[j];
+			}
+	}
+	ksyms_free(&data);
+	return 0;
+}
+
+/* --locks: tells the BPF programs which waits to time. */
+static int watch_locks(struct vmt_recorder *r, const struct session *s, struct vmt_err *err)
+{
+	struct vmt_text_range sites[VMT_LOCK_SITES_MAX];
+	size_t nsites;
+	int ret;
+
+	ret = vmt_lock_site_ranges(&s->ksyms, sites, VMT_LOCK_SITES_MAX, &nsites, err);
+	if (!ret)
+		ret = vmt_recorder_watch_locks(r, sites, nsites, s->named_addr, s->nnamed, err);
+	return ret;
+}
+
+/*
+ * Reads kallsyms (for stacks and locks) and the vmallocinfo snapshot with
+ * kptr_restrict at 1, and restores it whatever happens.  A failed restore
+ * is said at once, even when a read failed first: the administrator must
+ * learn that the setting was left changed.
+ */
+static int read_kernel_addresses(struct session *s, struct vmt_snapshot *snap,
+				 uint64_t *snapshot_t, struct vmt_err *err)
+{
+	struct vmt_err restore_err = { { 0 } };
+	struct kptr_restrict k;
+	int ret, restored;
+
+	ret = kptr_restrict_set(&k, 1, err);
+	if (ret)
+		return ret;
+	/* The snapshot first: an area freed between the attach and its read
+	 * is a traced free of an area the trace never saw (an unknown free),
+	 * so that window must be short; kallsyms can come after. */
+	ret = vmt_vmallocinfo_load("/proc/vmallocinfo", snap, err);
+	*snapshot_t = monotonic_ns() - s->t0;
+	if (!ret && (s->stacks || s->locks))
+		ret = ksyms_load(&s->ksyms, "/proc/kallsyms", err);
+	if (!ret && s->locks)
+		ret = find_named_locks(s, err);
+	restored = kptr_restrict_restore(&k, &restore_err);
+	if (restored)
+		fprintf(stderr, "vmtrace record: %s\n", restore_err.msg);
+	return ret ? ret : restored;
+}
+
+/* Forks and execs the command.  Returns its pid or a negative errno. */
+static pid_t start_command(char **command)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execvp(command[0], command);
+		fprintf(stderr, "vmtrace record: cannot run %s: %s\n", command[0], strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Says how the command ended, when that is not plain success. */
+static void report_command(const char *name, int status)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status))
+		fprintf(stderr, "vmtrace record: %s exited with status %d\n", name,
+			WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		fprintf(stderr, "vmtrace record: %s was killed by signal %d\n", name,
+			WTERMSIG(status));
+}
+
+/* The progress line, on a terminal only: events, lost, recent rate. */
+struct progress {
+	bool on;
+	uint64_t last_ns, last_events;
+};
+
+static void progress_update(struct progress *p, struct vmt_recorder *r,
+			    const struct session *s, bool final)
+{
+	uint64_t now = monotonic_ns(), lost = 0;
+	struct vmt_err ignored;
+	double rate;
+
+	if (!p->on || (!final && now - p->last_ns < NSEC_PER_SEC))
+		return;
+	vmt_recorder_lost(r, &lost, &ignored);
+	rate = (double)(s->events - p->last_events) * NSEC_PER_SEC /
+	       (double)(now - p->last_ns ? now - p->last_ns : 1);
+	fprintf(stderr, "\rvmtrace record: %" PRIu64 " events, %" PRIu64 " lost, %.0f/s   %s",
+		s->events, lost, rate, final ? "\n" : "");
+	p->last_ns = now;
+	p->last_events = s->events;
+}
+
+/*
+ * Drains the ring buffer until the command exits, the duration ends or a
+ * signal comes.  *@child becomes 0 once it was reaped (its status in
+ * *@status).  Returns 0 or a negative errno with @err set.
+ */
+static int record_loop(struct vmt_recorder *r, struct session *s,
+		       const struct record_opts *o, pid_t *child, int *status,
+		       struct vmt_err *err)
+{
+	uint64_t deadline = o->duration ? s->t0 + (uint64_t)(o->duration * NSEC_PER_SEC) : 0;
+	struct progress p = { .on = isatty(STDERR_FILENO), .last_ns = monotonic_ns() };
+	int ret = 0, timeout;
+
+	while (!stop_signal) {
+		uint64_t now = monotonic_ns();
+
+		if (deadline && now >= deadline)
+			break;
+		if (*child > 0 && waitpid(*child, status, WNOHANG) == *child) {
+			*child = 0;
+			break;
+		}
+		timeout = POLL_MS;
+		if (deadline && deadline - now < (uint64_t)POLL_MS * 1000000)
+			timeout = (int)((deadline - now) / 1000000) + 1;
+		ret = vmt_recorder_poll(r, timeout, err);
+		if (ret < 0)
+			break;
+		ret = 0;
+		progress_update(&p, r, s, false);
+	}
+	progress_update(&p, r, s, true);
+	return ret;
+}
+
+/* The trace's own meta lines, after the builder's import.* counts. */
+static int add_meta(struct vmt_trace *t, const struct session *s,
+		    const struct record_opts *o, uint64_t lost, uint64_t snapshot_t,
+		    uint64_t end_t)
+{
+	char lost_s[24], stack_err_s[24], snap_s[24], end_s[24];
+	char kernel[3 * 65 + 2], command[1024] = "none";
+	struct utsname u;
+	size_t used = 0;
+	int ret;
+
+	/* The command line, words joined by spaces (cut at the buffer's end). */
+	for (char **arg = o->command; arg && *arg && used < sizeof(command) - 1; arg++)
+		used += snprintf(command + used, sizeof(command) - used, "%s%s",
+				 arg == o->command ? "" : " ", *arg);
+
+	snprintf(lost_s, sizeof(lost_s), "%" PRIu64, lost);
+	snprintf(stack_err_s, sizeof(stack_err_s), "%" PRIu64, s->stack_errors);
+	snprintf(snap_s, sizeof(snap_s), "%" PRIu64, snapshot_t);
+	snprintf(end_s, sizeof(end_s), "%" PRIu64, end_t);
+	if (uname(&u))
+		snprintf(kernel, sizeof(kernel), "unknown");
+	else
+		snprintf(kernel, sizeof(kernel), "%s %s %s", u.sysname, u.release, u.machine);
+	if ((ret = vmt_trace_add_meta(t, "source", "vmtrace record (eBPF, vmalloc tracepoints)")) ||
+	    (ret = vmt_trace_add_meta(t, "kernel", kernel)) ||
+	    (ret = vmt_trace_add_meta(t, "clock", "CLOCK_MONOTONIC ns since recording started")) ||
+	    (ret = vmt_trace_add_meta(t, "snapshot_t", snap_s)) ||
+	    (ret = vmt_trace_add_meta(t, "end_t", end_s)) ||
+	    (ret = vmt_trace_add_meta(t, "stacks", o->stacks ? "yes" : "no")) ||
+	    (ret = vmt_trace_add_meta(t, "stack_errors", stack_err_s)) ||
+	    (ret = vmt_trace_add_meta(t, "command", command)))
+		return ret;
+	return vmt_trace_add_meta(t, "lost_events", lost_s);
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	/* No SA_RESTART: the signal must end the ring buffer's epoll wait. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct session s = { 0 };
+	struct record_opts o;
+	struct vmt_recorder *r = NULL;
+	struct vmt_snapshot snap = { 0 };
+	struct vmt_trace t = { 0 };
+	struct vmt_err err = { { 0 } };
+	uint64_t lost = 0, snapshot_t = 0, end_t;
+	pid_t child = 0;
+	int ret, status = 0, exit_code = 1;
+
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		return ret == 1 ? 0 : ret;
+	s.stacks = o.stacks;
+	s.locks = o.locks;
+	catch_stop_signals();
+	if ((ret = vmt_builder_init(&s.builder, "bpf")) || (ret = vmt_snapshot_init(&snap))) {
+		vmt_err_set(&err, "out of memory");
+		goto out;
+	}
+	s.t0 = monotonic_ns();
+	ret = vmt_recorder_start(&r, &(struct vmt_recorder_opts){
+		.stacks = o.stacks, .locks = o.locks, .on_event = on_event, .ctx = &s }, &err);
+	if (ret == -EPERM || ret == -ENOENT || ret == -EOPNOTSUPP)
+		exit_code = EXIT_USAGE;
+	if (ret)
+		goto out;
+	ret = read_kernel_addresses(&s, &snap, &snapshot_t, &err);
+	if (!ret && o.locks)
+		ret = watch_locks(r, &s, &err);
+	if (ret)
+		goto out;
+	if (o.command && !stop_signal) {
+		child = start_command(o.command);
+		if (child < 0) {
+			ret = child;
+			vmt_err_set(&err, "cannot start %s: %s", o.command[0], strerror(-ret));
+			goto out;
+		}
+	}
+	ret = record_loop(r, &s, &o, &child, &status, &err);
+	if (!ret)
+		ret = vmt_recorder_stop(r, &err);
+	if (ret < 0) {
+		if (s.err.msg[0])	/* the callback failed, not the ring buffer */
+			err = s.err;
+		goto out;
+	}
+	end_t = monotonic_ns() - s.t0;
+	ret = vmt_recorder_lost(r, &lost, &err);
+	if (ret)
+		goto out;
+	vmt_builder_set_snapshot(&s.builder, &snap);
+	ret = vmt_builder_finish(&s.builder, &t, NULL, &err);
+	/* The binary footer's lost count, beside the meta line text keeps. */
+	t.lost_events = lost;
+	if (!ret && (ret = add_meta(&t, &s, &o, lost, snapshot_t, end_t)))
+		vmt_err_set(&err, "out of memory");
+	if (!ret && o.locks &&
+	    (ret = vmt_lock_waits_meta(&s.lock_waits, s.nnamed ? "kallsyms" : "stack", &t)))
+		vmt_err_set(&err, "out of memory");
+	if (!ret)
+		ret = vmt_trace_save(o.output, &t, &err);
+	if (!ret) {
+		exit_code = 0;
+		fprintf(stderr, "vmtrace record: %" PRIu64 " events (%" PRIu64 " lost), %zu live "
+			"areas: %s\n", s.events, lost, snap.n, o.output);
+		if (o.locks)
+			fprintf(stderr, "vmtrace record: %" PRIu64 " waits for %zu vmalloc locks "
+				"(found by %s), %" PRIu64 " for other locks under vmalloc "
+				"functions\n", s.nlock_waits, s.lock_waits.n,
+				s.nnamed ? "kallsyms" : "stack", s.other_lock_waits);
+	}
+out:
+	if (child > 0) {
+		/* Stopped early (signal or error): the command goes too. */
+		kill(child, SIGTERM);
+		waitpid(child, &status, 0);
+	}
+	if (o.command && status)
+		report_command(o.command[0], status);
+	vmt_recorder_destroy(r);
+	if (exit_code && err.msg[0])
+		fprintf(stderr, "vmtrace record: %s\n", err.msg);
+	vmt_trace_free(&t);
+	vmt_snapshot_free(&snap);
+	ksyms_free(&s.ksyms);
+	vmt_lock_waits_free(&s.lock_waits);
+	vmt_builder_free(&s.builder);
+	return exit_code;
+}

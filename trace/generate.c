@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/vmmath.h"
+#include "trace/generate.h"
+#include "trace/window.h"
+
+const char *const gen_align_rule_names[] = {
+	[GEN_ALIGN_IOREMAP] = "ioremap",
+	[GEN_ALIGN_ANY] = "any",
+};
+
+void gen_opts_default(struct gen_opts *o)
+{
+	*o = (struct gen_opts){
+		.seed = 1,
+		.events = 100000,
+		.live_target = 1000,
+		.lo = window_presets[0].lo,
+		.hi = window_presets[0].hi,
+		.page_size = 4096,
+		.aligned_pct = 10,
+		.align_rule = GEN_ALIGN_IOREMAP,
+		.window_pct = 10,
+	};
+}
+
+/* splitmix64: small, fast, and the same everywhere. */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [lo, hi] (the modulo bias is irrelevant here). */
+static uint64_t random_between(uint64_t *state, uint64_t lo, uint64_t hi)
+{
+	return lo + next_random(state) % (hi - lo + 1);
+}
+
+struct generator {
+	const struct gen_opts *o;
+	struct vmt_trace *t;
+	uint64_t rng;
+	uint32_t *live;		/* ids currently live */
+	size_t nlive, cap;
+	uint64_t next_id;
+};
+
+static uint64_t random_size(struct generator *g)
+{
+	uint64_t r = next_random(&g->rng) % 100, pages;
+
+	if (r < 55)
+		pages = random_between(&g->rng, 2, 5);
+	else if (r < 85)
+		pages = random_between(&g->rng, 6, 65);
+	else if (r < 97)
+		pages = random_between(&g->rng, 66, 1025);
+	else
+		pages = (1ull << random_between(&g->rng, 10, 14)) + 1;
+	return pages * g->o->page_size;
+}
+
+static int new_id(struct generator *g, uint32_t *id)
+{
+	char name[32];
+	int len = snprintf(name, sizeof(name), "a%" PRIu64, g->next_id++);
+
+	return strtab_intern(&g->t->ids, name, (size_t)len, id);
+}
+
+static int push_live(struct generator *g, uint32_t id)
+{
+	if (g->nlive == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 1024;
+		uint32_t *live = realloc(g->live, cap * sizeof(*live));
+
+		if (!live)
+			return -ENOMEM;
+		g->live = live;
+		g->cap = cap;
+	}
+	g->live[g->nlive++] = id;
+	return 0;
+}
+
+static int push_event(struct generator *g, const struct vmt_event *ev)
+{
+	return vmt_trace_push(g->t, ev, 0) ? 0 : -ENOMEM;
+}
+
+static int gen_snapshot(struct generator *g)
+{
+	uint64_t page = g->o->page_size, addr = g->o->lo;
+	struct vmt_event ev = { .op = VMT_LIVE };
+	int ret;
+
+	for (uint64_t i = 0; i < g->o->snapshot; i++) {
+		addr += page * random_between(&g->rng, 0, 3);
+		ev.size = page * random_between(&g->rng, 2, 17);
+		if (!vm_fits_below(addr, ev.size, g->o->hi))
+			return -EINVAL;
+		ev.va = addr;
+		addr += ev.size;
+		if ((ret = new_id(g, &ev.id)) || (ret = push_event(g, &ev)) ||
+		    (ret = push_live(g, ev.id)))
+			return ret;
+	}
+	return 0;
+}
+
+/* A request window inside the main one that can hold @size, or none. */
+static void random_request_window(struct generator *g, struct vmt_event *ev)
+{
+	uint64_t page = g->o->page_size, span = g->o->hi - g->o->lo, len, start;
+
+	if (ev->size > span || next_random(&g->rng) % 100 >= g->o->window_pct)
+		return;
+	if (next_random(&g->rng) % 3 == 0)
+		len = ev->size + page * random_between(&g->rng, 0, 4);
+	else
+		len = ev->size + (next_random(&g->rng) % (span - ev->size + 1));
+	len = vm_min(len & ~(page - 1), span);
+	start = g->o->lo + (random_between(&g->rng, 0, (span - len) / page) * page);
+	ev->vstart = start;
+	ev->vend = start + len;
+	ev->flags |= VMT_F_VSTART | VMT_F_VEND;
+}
+
+/* The alignment of an aligned request of @size bytes (guard page included). */
+static uint64_t random_align(struct generator *g, uint64_t size)
+{
+	uint64_t page = g->o->page_size, align = page;
+	unsigned page_shift = (unsigned)__builtin_ctzll(page);
+
+	switch (g->o->align_rule) {
+	case GEN_ALIGN_IOREMAP:
+		while (align < size - page && align < (1ull << 30))
+			align <<= 1;
+		return align;
+	case GEN_ALIGN_ANY:
+		if (page_shift < 20)
+			align = 1ull << random_between(&g->rng, page_shift + 1, 20);
+		return align;
+	}
+	return align;
+}
+
+static int gen_alloc(struct generator *g)
+{
+	struct vmt_event ev = { .op = VMT_ALLOC };
+	int ret;
+
+	ev.size = random_size(g);
+	if (next_random(&g->rng) % 100 < g->o->aligned_pct) {
+		ev.align = random_align(g, ev.size);
+		if (ev.align > g->o->page_size)
+			ev.flags |= VMT_F_ALIGN;
+		else
+			ev.align = 0;
+	}
+	random_request_window(g, &ev);
+	if ((ret = new_id(g, &ev.id)) || (ret = push_event(g, &ev)))
+		return ret;
+	return push_live(g, ev.id);
+}
+
+static int gen_free(struct generator *g)
+{
+	size_t i = next_random(&g->rng) % g->nlive;
+	struct vmt_event ev = { .op = VMT_FREE, .id = g->live[i] };
+
+	g->live[i] = g->live[--g->nlive];
+	return push_event(g, &ev);
+}
+
+static int gen_events(struct generator *g)
+{
+	bool warm = false;
+	int ret;
+
+	for (uint64_t i = 0; i < g->o->events; i++) {
+		uint64_t target = g->o->live_target, live = g->nlive;
+		bool alloc;
+
+		warm = warm || live >= target;
+		alloc = !live || !warm ||
+			next_random(&g->rng) % (target + live) < target;
+		if ((ret = alloc ? gen_alloc(g) : gen_free(g)))
+			return ret;
+	}
+	return 0;
+}
+
+static bool opts_valid(const struct gen_opts *o)
+{
+	return vm_is_pow2(o->page_size) && o->lo < o->hi && o->live_target &&
+	       !(o->lo & (o->page_size - 1)) && !(o->hi & (o->page_size - 1)) &&
+	       o->aligned_pct <= 100 && o->window_pct <= 100 &&
+	       (o->align_rule == GEN_ALIGN_IOREMAP || o->align_rule == GEN_ALIGN_ANY);
+}
+
+int vmt_generate(const struct gen_opts *o, struct vmt_trace *t)
+{
+	struct generator g = { .o = o, .t = t, .rng = o->seed, .next_id = 1 };
+	char about[160];
+	int ret;
+
+	ret = vmt_trace_init(t);
+	if (ret)
+		return ret;
+	if (!opts_valid(o)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	t->has_range = true;
+	t->range_lo = o->lo;
+	t->range_hi = o->hi;
+	t->page_size = o->page_size;
+	snprintf(about, sizeof(about),
+		 "seed=%" PRIu64 " events=%" PRIu64 " live-target=%" PRIu64 " snapshot=%" PRIu64
+		 " aligned=%u%% align-rule=%s windows=%u%%", o->seed, o->events, o->live_target,
+		 o->snapshot, o->aligned_pct, gen_align_rule_names[o->align_rule], o->window_pct);
+	if (!(ret = vmt_trace_add_meta(t, "generator", about)) && !(ret = gen_snapshot(&g)))
+		ret = gen_events(&g);
+out:
+	free(g.live);
+	if (ret)
+		vmt_trace_free(t);
+	return ret;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The binary trace format, version 1 (traces/FORMAT.md, "Binary format
+ * v1"): a header, the string tables, fixed 64-byte event records that are
+ * struct vmt_event byte for byte, and a footer with the event count, the
+ * lost-event count and an XXH3-64 checksum.  Offsets below are from the
+ * start of the file; every integer is little-endian.
+ */
+#ifndef VMTRACE_TRACE_BIN_H
+#define VMTRACE_TRACE_BIN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lib/diag.h"
+#include "trace/trace.h"
+
+#define VMT_BIN_VERSION 1
+#define VMT_BIN_MAGIC "\x89VMT\r\n\x1a\n"	/* 8 bytes, no NUL */
+#define VMT_BIN_FOOTER_MAGIC "VMT-END\n"	/* 8 bytes, no NUL */
+#define VMT_BIN_MAGIC_LEN 8
+
+/* Header fields. */
+#define VMT_BIN_OFF_VERSION 8		/* u32 */
+#define VMT_BIN_OFF_FLAGS 12		/* u32: VMT_BIN_HAS_RANGE */
+#define VMT_BIN_OFF_PAGE_SIZE 16	/* u64 */
+#define VMT_BIN_OFF_RANGE_LO 24		/* u64, 0 without a range */
+#define VMT_BIN_OFF_RANGE_HI 32		/* u64, 0 without a range */
+#define VMT_BIN_OFF_NMETA 40		/* u32: metadata entries */
+#define VMT_BIN_OFF_NIDS 44		/* u32: strings in the id table */
+#define VMT_BIN_OFF_NSTRS 48		/* u32: strings in the text table */
+#define VMT_BIN_OFF_RESERVED 52		/* u32, 0 */
+#define VMT_BIN_OFF_IDS_BYTES 56	/* u64: size of the id table */
+#define VMT_BIN_OFF_STRS_BYTES 64	/* u64: size of the text table */
+#define VMT_BIN_HEADER_SIZE 72		/* then the meta entries */
+#define VMT_BIN_META_SIZE 8		/* u32 key, u32 text (text table indexes) */
+#define VMT_BIN_HAS_RANGE 1u
+
+/* Events start at the first multiple of this after the string tables. */
+#define VMT_BIN_EVENT_ALIGN 64
+#define VMT_BIN_RECORD_SIZE 64
+
+/* Footer fields, from the start of the footer (the last 32 bytes). */
+#define VMT_BIN_FOOTER_SIZE 32
+#define VMT_BIN_FOOT_COUNT 0		/* u64: events */
+#define VMT_BIN_FOOT_LOST 8		/* u64: trace.lost_events */
+#define VMT_BIN_FOOT_MAGIC 16		/* VMT_BIN_FOOTER_MAGIC */
+#define VMT_BIN_FOOT_CHECKSUM 24	/* u64: XXH3_64bits (seed 0) of every
+					   byte of the file before this field */
+
+/* True when @buf starts with the binary magic. */
+bool vmt_bin_sniff(const void *buf, size_t len);
+
+/*
+ * Reads the binary trace in @buf into @t (initialized and empty), in
+ * place: t->ev and the strings of t->ids and t->strs point into @buf,
+ * which must stay valid and unchanged until vmt_trace_free(@t) (hand it
+ * over through t->backing).  Precondition: @buf is 8-byte aligned.
+ * Everything is validated before use; the checksum only when
+ * @verify_checksum.  Returns 0, or -EINVAL with `name: byte N: what is
+ * wrong` in @err, or -ENOMEM.  On error @t must be freed by the caller.
+ */
+int vmt_bin_parse(const char *name, const void *buf, size_t len,
+		  bool verify_checksum, struct vmt_trace *t, struct vmt_err *err);
+
+/*
+ * Writes @t to @f in the binary format.  Returns 0, -EIO, -ENOMEM, or
+ * -EINVAL with `name: event N: what` in @err when an event is not one the
+ * reader would accept (so every file written can be read back).
+ */
+int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
+		  struct vmt_err *err);
+
+#endif /* VMTRACE_TRACE_BIN_H */
