@@ -3,8 +3,12 @@
  * Loading, attaching and draining vmtrace.bpf.c through its generated
  * skeleton (build/capture/vmtrace.skel.h).  The prerequisites are checked
  * one by one before libbpf is asked anything, so a machine that lacks one
- * gets a sentence naming it rather than a libbpf error.
+ * gets a sentence naming it rather than a libbpf error.  A build machine
+ * that could not make the skeleton (scripts/bpf_skel.sh) compiles this file
+ * to nothing and capture/record_unavailable.c stands in.
  */
+#include "vmtrace.skel.h"	/* or, without the skeleton, VMTRACE_NO_BPF alone */
+#ifndef VMTRACE_NO_BPF
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,7 +21,6 @@
 #include <bpf/libbpf.h>
 
 #include "capture/record.h"
-#include "vmtrace.skel.h"
 
 #define KERNEL_BTF "/sys/kernel/btf/vmlinux"
 #define TRACEFS "/sys/kernel/tracing"
@@ -273,3 +276,5 @@ void vmt_recorder_destroy(struct vmt_recorder *r)
 	vmtrace__destroy(r->skel);
 	free(r);
 }
+
+#endif /* VMTRACE_NO_BPF */

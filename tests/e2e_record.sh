@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # End-to-end test of `vmtrace record` on the running kernel: records while
 # a known workload runs and checks the trace against what the workload
-# must have caused.  Needs root, kernel BTF and BPF; where the machine
-# lacks one it prints "SKIPPED: <reason>" and exits 77.
+# must have caused.  Needs root, kernel BTF and BPF, and a vmtrace built
+# with its BPF skeleton; where one is lacking it prints "SKIPPED: <reason>"
+# and exits 77 (record_prereqs.sh).
 #
 #   1. `record -- workload`: 200 processes alive at once (each fork past
 #      the per-CPU cache of 2 stacks per CPU vmallocs a kernel stack), then
@@ -52,9 +53,7 @@ check_trace() {
 "$vmtrace" record -o "$tmp/work.txt" -- sh -c \
 	"python3 $workload forks 200 && python3 $workload maps 1" > "$tmp/workload.out" 2> "$tmp/record.err"
 rc=$?
-if [ "$rc" -eq 2 ]; then
-	skip "$(cat "$tmp/record.err")"
-fi
+skip_if_cannot_record "$rc" "$tmp/record.err"
 [ "$rc" -eq 0 ] || fail "record exited $rc: $(cat "$tmp/record.err")"
 check_trace "$tmp/work.txt"
 maps=$(sed -n 's/^maps \([0-9]*\) in .*/\1/p' "$tmp/workload.out")

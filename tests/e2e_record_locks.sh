@@ -6,8 +6,8 @@
 # test asserts what is: the option works, the trace replays, and every
 # kernel_lock.* meta line is well-formed and consistent (p50 <= p99 <= max
 # <= total, max > 0 when there were contentions); it prints how many
-# contentions it saw.  Needs root, BTF and the lock tracepoints, else
-# "SKIPPED: <reason>" and exit 77.
+# contentions it saw.  Needs root, BTF, the lock tracepoints and a vmtrace
+# built with its BPF skeleton, else "SKIPPED: <reason>" and exit 77.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$vmtrace" record --locks -o "$tmp/locks.txt" -- scripts/workloads/bpf_map_storm.sh 2 3 \
 	> /dev/null 2> "$tmp/record.err"
 rc=$?
-[ "$rc" -eq 2 ] && skip "$(cat "$tmp/record.err")"
+skip_if_cannot_record "$rc" "$tmp/record.err"
 [ "$rc" -eq 0 ] || fail "record --locks exited $rc: $(cat "$tmp/record.err")"
 "$vmtrace" replay --check "$tmp/locks.txt" > "$tmp/replay.out" 2>&1 ||
 	fail "replay --check failed: $(cat "$tmp/replay.out")"

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Sourced by the `vmtrace record` end-to-end tests (from the repository's
-# root): skip/fail, and the checks that skip (exit 77) on a machine that
-# cannot record with the workloads: root, kernel BTF, x86-64, python3.
+# root): skip/fail, the checks that skip (exit 77) on a machine that
+# cannot record with the workloads: root, kernel BTF, x86-64, python3, and
+# skip_if_cannot_record for a record that failed.
 
 skip() {
 	echo "SKIPPED: $*"
@@ -16,3 +17,18 @@ fail() {
 [ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF (/sys/kernel/btf/vmlinux)"
 [ "$(uname -m)" = x86_64 ] || skip "the workload's bpf(2) call is x86-64 only"
 command -v python3 >/dev/null || skip "python3 (the workload) is not installed"
+
+# Skips when `vmtrace record` exited $1, saying why in the file $2, because
+# it cannot record here: a build without the BPF skeleton (build.ninja;
+# exit 1), or a kernel without the tracepoints, tracefs or BPF it needs
+# (capture/record.c; exit 2).  Returns for any other failure, which the
+# caller reports as one.
+skip_if_cannot_record() {
+	case $1 in
+	1) why='this build has no eBPF recorder' ;;
+	2) why='the kernel has no |tracefs is not mounted|the kernel would not let vmtrace' ;;
+	*) return 0 ;;
+	esac
+	grep -qE "^vmtrace record: ($why)" "$2" && skip "$(cat "$2")"
+	return 0
+}
