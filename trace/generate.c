@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
+/* The seeded synthetic-trace generator of generate.h. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/vmmath.h"
 #include "trace/generate.h"
@@ -28,6 +30,14 @@ void gen_opts_default(struct gen_opts *o)
 	};
 }
 
+/* The callers (with their kind, where it says more) of recorded_fields allocs. */
+static const char *const recorded_callers[] = {
+	"caller=module_alloc", "caller=alloc_large_system_hash", "caller=kvmalloc_node",
+	"caller=bpf_prog_alloc", "caller=ioremap kind=ioremap", "caller=vmap kind=vmap",
+	"caller=alloc_thread_stack_node", "caller=n_tty_open",
+};
+#define NCALLERS (sizeof(recorded_callers) / sizeof(recorded_callers[0]))
+
 /* splitmix64: small, fast, and the same everywhere. */
 static uint64_t next_random(uint64_t *state)
 {
@@ -51,6 +61,10 @@ struct generator {
 	uint32_t *live;		/* ids currently live */
 	size_t nlive, cap;
 	uint64_t next_id;
+	/* recorded_fields: the last event's t, the next alloc's va, and
+	 * recorded_callers interned in t->strs. */
+	uint64_t now, next_va;
+	uint32_t callers[NCALLERS];
 };
 
 static uint64_t random_size(struct generator *g)
@@ -113,7 +127,31 @@ static int gen_snapshot(struct generator *g)
 		    (ret = push_live(g, ev.id)))
 			return ret;
 	}
+	g->next_va = addr;
 	return 0;
+}
+
+/* With recorded_fields: what a recorded event has besides the request. */
+static void add_recorded_fields(struct generator *g, struct vmt_event *ev)
+{
+	if (!g->o->recorded_fields)
+		return;
+	g->now += random_between(&g->rng, 0, 4999);
+	ev->t = g->now;
+	ev->flags |= VMT_F_T;
+	if (ev->op == VMT_PURGE)
+		return;
+	ev->cpu = (uint16_t)random_between(&g->rng, 0, 7);
+	ev->flags |= VMT_F_CPU;
+	if (ev->op != VMT_ALLOC)
+		return;
+	ev->pid = (uint32_t)random_between(&g->rng, 1, 30000);
+	ev->attrs = g->callers[random_between(&g->rng, 0, NCALLERS - 1)];
+	if (!vm_fits_below(g->next_va, ev->size, g->o->hi))
+		g->next_va = g->o->lo;
+	ev->va = g->next_va;
+	g->next_va += ev->size;
+	ev->flags |= VMT_F_PID | VMT_F_VA;
 }
 
 /* A request window inside the main one that can hold @size, or none. */
@@ -167,6 +205,7 @@ static int gen_alloc(struct generator *g)
 			ev.align = 0;
 	}
 	random_request_window(g, &ev);
+	add_recorded_fields(g, &ev);
 	if ((ret = new_id(g, &ev.id)) || (ret = push_event(g, &ev)))
 		return ret;
 	return push_live(g, ev.id);
@@ -178,6 +217,17 @@ static int gen_free(struct generator *g)
 	struct vmt_event ev = { .op = VMT_FREE, .id = g->live[i] };
 
 	g->live[i] = g->live[--g->nlive];
+	add_recorded_fields(g, &ev);
+	return push_event(g, &ev);
+}
+
+/* The kernel released up to 63 lazily freed areas of the main window. */
+static int gen_purge(struct generator *g)
+{
+	struct vmt_event ev = { .op = VMT_PURGE, .flags = VMT_F_N, .vstart = g->o->lo,
+				.vend = g->o->hi, .size = random_between(&g->rng, 0, 63) };
+
+	add_recorded_fields(g, &ev);
 	return push_event(g, &ev);
 }
 
@@ -191,6 +241,11 @@ static int gen_events(struct generator *g)
 		bool alloc;
 
 		warm = warm || live >= target;
+		if (g->o->recorded_fields && next_random(&g->rng) % 1000 == 0) {
+			if ((ret = gen_purge(g)))
+				return ret;
+			continue;
+		}
 		alloc = !live || !warm ||
 			next_random(&g->rng) % (target + live) < target;
 		if ((ret = alloc ? gen_alloc(g) : gen_free(g)))
@@ -207,10 +262,23 @@ static bool opts_valid(const struct gen_opts *o)
 	       (o->align_rule == GEN_ALIGN_IOREMAP || o->align_rule == GEN_ALIGN_ANY);
 }
 
+/* With recorded_fields: the callers, interned once for every alloc. */
+static int intern_callers(struct generator *g)
+{
+	int ret = 0;
+
+	if (!g->o->recorded_fields)
+		return 0;
+	for (size_t i = 0; !ret && i < NCALLERS; i++)
+		ret = strtab_intern(&g->t->strs, recorded_callers[i], strlen(recorded_callers[i]),
+				    &g->callers[i]);
+	return ret;
+}
+
 int vmt_generate(const struct gen_opts *o, struct vmt_trace *t)
 {
-	struct generator g = { .o = o, .t = t, .rng = o->seed, .next_id = 1 };
-	char about[160];
+	struct generator g = { .o = o, .t = t, .rng = o->seed, .next_id = 1, .now = 1000000 };
+	char about[180];
 	int ret;
 
 	ret = vmt_trace_init(t);
@@ -226,9 +294,11 @@ int vmt_generate(const struct gen_opts *o, struct vmt_trace *t)
 	t->page_size = o->page_size;
 	snprintf(about, sizeof(about),
 		 "seed=%" PRIu64 " events=%" PRIu64 " live-target=%" PRIu64 " snapshot=%" PRIu64
-		 " aligned=%u%% align-rule=%s windows=%u%%", o->seed, o->events, o->live_target,
-		 o->snapshot, o->aligned_pct, gen_align_rule_names[o->align_rule], o->window_pct);
-	if (!(ret = vmt_trace_add_meta(t, "generator", about)) && !(ret = gen_snapshot(&g)))
+		 " aligned=%u%% align-rule=%s windows=%u%%%s", o->seed, o->events, o->live_target,
+		 o->snapshot, o->aligned_pct, gen_align_rule_names[o->align_rule], o->window_pct,
+		 o->recorded_fields ? " recorded-fields" : "");
+	if (!(ret = vmt_trace_add_meta(t, "generator", about)) && !(ret = intern_callers(&g)) &&
+	    !(ret = gen_snapshot(&g)))
 		ret = gen_events(&g);
 out:
 	free(g.live);

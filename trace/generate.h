@@ -18,10 +18,18 @@
  * their own [vstart, vend) inside the main window, a third of them tight
  * (at most 4 pages more than the size) so they often fail.  Everything is
  * a function of the options: same options, same trace.
+ *
+ * With `recorded_fields`, events also carry what a recorded trace has
+ * besides the requests, for benchmarks of the trace readers: each its t=
+ * (rising by 0..4999 ns) and, but for purges, cpu= (0..7); each alloc a
+ * pid=, a caller= (and kind=) and a va= (the next address after the
+ * previous alloc's, not what a model would choose); and one event in a
+ * thousand is a purge of the main window instead of an alloc or free.
  */
 #ifndef VMTRACE_GENERATE_H
 #define VMTRACE_GENERATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "trace/trace.h"
@@ -58,6 +66,7 @@ struct gen_opts {
 	unsigned aligned_pct;	/* 0..100 */
 	enum gen_align_rule align_rule;
 	unsigned window_pct;	/* 0..100 */
+	bool recorded_fields;	/* see above; off by default */
 };
 
 /* Defaults: seed 1, 100000 events, 1000 live, no snapshot, x86_64,
