@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The busy map of busy_map.h: the tree models' busy tree
+ * (allocator/ds/busy_tree.h) behind an interface of its own.
+ */
 #include <errno.h>
 #include <stdlib.h>
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The lowest-fit audit of lowest_fit.h, on a shadow free tree. */
 #include <errno.h>
 #include <stdlib.h>
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Line and token scanning for the capture parsers (scan.h). */
 #include <string.h>
 
 #include "lib/number.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Huge-page-backed growable arrays (bigmem.h). */
 #define _GNU_SOURCE
 #include <stdbool.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Error reports in a struct vmt_err (diag.h). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Exact histograms of small integers, and their percentiles (histogram.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Output files written whole or not at all (outfile.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Timing samples and their exact percentiles (samples.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

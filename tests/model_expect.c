@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The cmocka assertions on one model of model_expect.h. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The in-memory trace of trace.h: its events, metadata and lifetime. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

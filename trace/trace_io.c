@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * Loading traces in any format, picked by content, and saving them in the
+ * one their name asks for (trace_io.h).
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The window presets and their parser (window.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * Whole-file zstd decompression and compressing writes of traces
+ * (zstd_io.h).
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The busy-area tree of busy_tree.h, and the busy_model that the tree
+ * models begin with.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

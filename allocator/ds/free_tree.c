@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The augmented free-block tree of free_tree.h: its upkeep, the kernel's
+ * search and the exact lowest fit.
+ */
 #include <errno.h>
 #include <stdio.h>
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The cache-line-aligned node pool of node_pool.h. */
 #include <assert.h>
 #include <stdlib.h>
 #include <sys/mman.h>
