@@ -287,21 +287,35 @@ static int option_label(const struct cli_option *o, char *label, size_t size)
 			o->arg ? o->arg : "");
 }
 
+/* Writes @o's line: its label, then its help from @help_column on,
+ * wrapped at the usage width and at each '\n'. */
 static void print_option(const struct cli_option *o, int help_column, FILE *f)
 {
 	char label[128];
-	int len = option_label(o, label, sizeof(label));
-	const char *line = o->help, *end;
+	int column = option_label(o, label, sizeof(label));
+	const char *word = o->help;
 
-	fprintf(f, "%s%*s", label, len + 2 > help_column ? 2 : help_column - len, "");
-	for (;;) {
-		end = strchrnul(line, '\n');
-		fprintf(f, "%.*s\n", (int)(end - line), line);
-		if (!*end)
-			break;
-		line = end + 1;
-		fprintf(f, "%*s", help_column, "");
+	fputs(label, f);
+	while (*word) {
+		int len = (int)strcspn(word, " \n");
+
+		if (column > help_column && column + 1 + len > USAGE_WIDTH) {
+			fputc('\n', f);
+			column = 0;
+		}
+		if (column < help_column)
+			column += fprintf(f, "%*s", column + 2 > help_column ? 2 : help_column - column, "");
+		else
+			column += fprintf(f, " ");
+		column += fprintf(f, "%.*s", len, word);
+		word += len;
+		if (*word == '\n') {
+			fputc('\n', f);
+			column = 0;
+		}
+		word += strspn(word, " \n") ? 1 : 0;
 	}
+	fputc('\n', f);
 }
 
 void cli_usage(const struct cli_command *cmd, FILE *f)

@@ -61,7 +61,7 @@ struct cli_option {
 	const char *name;	/* long name, without "--"; NULL ends the table */
 	char letter;		/* short name, or 0 */
 	const char *arg;	/* its argument as usage names it; NULL: takes none */
-	const char *help;	/* '\n' starts a line under the first */
+	const char *help;	/* wrapped at 80 columns; '\n' breaks a line */
 	enum cli_kind kind;
 	void *dest;
 	uint64_t min, max;	/* CLI_KIND_U64 and CLI_KIND_UNSIGNED */
