@@ -287,8 +287,8 @@ static int option_label(const struct cli_option *o, char *label, size_t size)
 			o->arg ? o->arg : "");
 }
 
-/* Writes @o's line: its label, then its help from @help_column on,
- * wrapped at the usage width and at each '\n'. */
+/* Writes @o's lines: its label, then its help from @help_column on (below
+ * a label too long for that), wrapped at the usage width and at '\n'. */
 static void print_option(const struct cli_option *o, int help_column, FILE *f)
 {
 	char label[128];
@@ -296,6 +296,10 @@ static void print_option(const struct cli_option *o, int help_column, FILE *f)
 	const char *word = o->help;
 
 	fputs(label, f);
+	if (column + 2 > help_column) {	/* a long label: the help starts below */
+		fputc('\n', f);
+		column = 0;
+	}
 	while (*word) {
 		int len = (int)strcspn(word, " \n");
 
@@ -304,7 +308,7 @@ static void print_option(const struct cli_option *o, int help_column, FILE *f)
 			column = 0;
 		}
 		if (column < help_column)
-			column += fprintf(f, "%*s", column + 2 > help_column ? 2 : help_column - column, "");
+			column += fprintf(f, "%*s", help_column - column, "");
 		else
 			column += fprintf(f, " ");
 		column += fprintf(f, "%.*s", len, word);
@@ -313,7 +317,8 @@ static void print_option(const struct cli_option *o, int help_column, FILE *f)
 			fputc('\n', f);
 			column = 0;
 		}
-		word += strspn(word, " \n") ? 1 : 0;
+		if (*word)	/* the space or newline after it */
+			word++;
 	}
 	fputc('\n', f);
 }
