@@ -97,6 +97,9 @@ usage_error "replay --scale alone" "vmtrace replay: --scale goes with --threads"
 run --help
 [ "$rc" -eq 0 ] && [ ! -s "$tmp/stderr" ] && grep -q '^usage: vmtrace COMMAND' "$tmp/stdout" ||
 	fail "vmtrace --help: exit $rc: $(cat "$tmp/stdout" "$tmp/stderr")"
+run --version
+[ "$rc" -eq 0 ] && grep -qE '^vmtrace [0-9.]+ \([0-9a-z.-]+\)$' "$tmp/stdout" ||
+	fail "vmtrace --version: exit $rc: $(cat "$tmp/stdout" "$tmp/stderr")"
 run no-such-command
 [ "$rc" -eq 2 ] && grep -q "^vmtrace: unknown command 'no-such-command'" "$tmp/stderr" ||
 	fail "unknown command: exit $rc: $(cat "$tmp/stderr")"
