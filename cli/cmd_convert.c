@@ -8,7 +8,7 @@
 
 int cmd_convert(int argc, char **argv)
 {
-	struct cli_option no_options[] = { { NULL } };
+	const struct cli_option no_options[] = { { NULL } };
 	const struct cli_command cmd = {
 		.name = "convert", .args = "IN OUT", .min_args = 2, .max_args = 2,
 		.about = "Reads a trace in any format (told by content) and writes it to OUT\n"

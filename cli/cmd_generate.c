@@ -27,7 +27,7 @@ int cmd_generate(int argc, char **argv)
 {
 	struct gen_opts o;
 	struct cli_window range;
-	struct cli_option options[] = {
+	const struct cli_option options[] = {
 		{ CLI_U64("seed", 0, "N", "generator seed (default 1)", &o.seed, 0, UINT64_MAX) },
 		{ CLI_U64("events", 0, "N", "alloc and free events (default 100000)", &o.events,
 			  0, UINT32_MAX) },

@@ -64,7 +64,7 @@ static int parse_meta(const char *kv, void *dest, struct vmt_err *why)
 static int parse_args(int argc, char **argv, struct import_opts *o)
 {
 	const char *sources[] = { [SRC_FTRACE] = NULL, [SRC_PERF] = NULL, [SRC_TRACEDAT] = NULL };
-	struct cli_option options[] = {
+	const struct cli_option options[] = {
 		{ CLI_STRING("ftrace", 0, "TRACE.txt", "tracefs text (the `trace` file, trace_pipe, "
 			     "`trace-cmd report`)", &sources[SRC_FTRACE]) },
 		{ CLI_STRING("perf-script", 0, "PERF.txt", "the text `perf script` prints for "

@@ -40,7 +40,7 @@ static void print_info(const char *path, const struct vmt_trace *t,
 int cmd_info(int argc, char **argv)
 {
 	bool verify = false;
-	struct cli_option options[] = {
+	const struct cli_option options[] = {
 		{ CLI_FLAG("verify", 0, "also check a binary trace's checksum (exit 1 on mismatch)",
 			   &verify) },
 		{ NULL },

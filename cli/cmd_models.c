@@ -9,7 +9,7 @@
 /* Lists the registered models, one `name<TAB>description` per line. */
 int cmd_models(int argc, char **argv)
 {
-	struct cli_option no_options[] = { { NULL } };
+	const struct cli_option no_options[] = { { NULL } };
 	const struct cli_command cmd = {
 		.name = "models", .about = "Lists the allocator models, one NAME<TAB>DESCRIPTION a line.",
 		.options = no_options,

@@ -115,7 +115,7 @@ static int parse_seconds(const char *text, void *dest, struct vmt_err *why)
 /* Fills @o from the command line.  0, or a result for cli_exit_status(). */
 static int parse_args(int argc, char **argv, struct record_opts *o)
 {
-	struct cli_option options[] = {
+	const struct cli_option options[] = {
 		{ CLI_STRING("output", 'o', "FILE", "the trace (default " DEFAULT_OUTPUT ")",
 			     &o->output) },
 		{ CLI_PARSE("duration", 0, "SECONDS", "stop after this long", parse_seconds,

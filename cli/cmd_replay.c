@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* vmtrace replay: a trace through an allocator model, measured; its outputs written whole or not at all. */
+/*
+ * vmtrace replay: a trace through an allocator model, measured; its
+ * output files written whole or not at all.
+ */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -170,7 +173,7 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
 	struct replay_opts *o = &r->o;
 	struct cli_window range = { 0 };
 	char model_help[256] = "allocator model (default linear): ";
-	struct cli_option options[] = {
+	const struct cli_option options[] = {
 		{ CLI_PARSE("allocator", 'a', "MODEL", model_help, parse_model, &o->model) },
 		{ CLI_PARSE("range", 0, "W", "main window: a preset or LO:HI (default: the "
 			    "trace's, else x86_64)", cli_parse_window, &range) },

@@ -877,7 +877,7 @@ static int write_report(FILE *f, const struct report *rep, FILE *csv, struct vmt
 static int parse_args(int argc, char **argv, struct report *rep, const char **out_path,
 		      int *first_summary)
 {
-	struct cli_option options[] = {
+	const struct cli_option options[] = {
 		{ CLI_STRING("output", 'o', "OUT.md", "the report (default RESULTS.md)", out_path) },
 		{ CLI_STRING("commit", 0, "C", "the commit the report names (default unknown)", &rep->commit) },
 		{ CLI_STRING("machine", 0, "M", "the machine it names (default unknown)", &rep->machine) },

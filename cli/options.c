@@ -24,7 +24,7 @@
 #define LONG_ONLY_BASE 256
 
 static const struct cli_option help_option = {
-	.name = "help", .letter = 'h', .help = "print this help and exit", .kind = CLI_KIND_SET,
+	.name = "help", .letter = 'h', .help = "print this help and exit",
 };
 
 static size_t option_count(const struct cli_command *cmd)

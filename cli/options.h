@@ -9,7 +9,7 @@
  * option is one entry written with a CLI_* macro inside braces, which says
  * where its value goes and how it is parsed:
  *
- *	struct cli_option options[] = {
+ *	const struct cli_option options[] = {
  *		{ CLI_U64("every", 0, "N", "sampling interval", &o.every, 1, UINT64_MAX) },
  *		{ CLI_STRING("output", 'o', "FILE", "the trace", &o.out), .required = true },
  *		{ NULL },
@@ -26,9 +26,13 @@
  * cli_exit_status() turns cli_parse()'s result into that exit status.
  * Every option may be given as a unique prefix of its long name.
  *
- * Preconditions: long names are unique and never "help", short letters
- * are unique and never 'h'; each option's dest points at storage of the
- * type its macro names, alive while cli_parse() runs.  cli_parse() uses
+ * Checks the table cannot express (options that do not go together) use
+ * cli_usage_error(), for the same `vmtrace CMD: ` form and exit status.
+ *
+ * Preconditions: at most 48 options; long names are unique and never
+ * "help", short letters are unique, alphanumeric and never 'h'; each
+ * option's dest points at storage of the type its macro names, and the
+ * table and its strings stay alive while cli_parse() and cli_usage() run.  cli_parse() uses
  * getopt_long(), so it reorders argv (options before positionals, unless
  * options_end_at_first_arg) and is not reentrant.
  */
@@ -103,7 +107,7 @@ struct cli_command {
 	const char *args;	/* the positional arguments in the synopsis, or NULL */
 	int min_args, max_args;	/* how many; max_args may be CLI_ANY_COUNT */
 	const char *about;	/* what the command does, printed after the synopsis */
-	struct cli_option *options;	/* ended by { NULL } */
+	const struct cli_option *options;	/* ended by { NULL } */
 	/* Options stop at the first positional argument, and what follows is
 	 * left as it is (`record -- COMMAND -x`: -x is COMMAND's). */
 	bool options_end_at_first_arg;
