@@ -66,10 +66,8 @@ int cmd_generate(int argc, char **argv)
 		return cli_exit_status(ret);
 	o.lo = range.lo;
 	o.hi = range.hi;
-	if ((o.lo | o.hi) & (o.page_size - 1)) {
-		fprintf(stderr, "vmtrace generate: --range must be page aligned\n");
-		return EXIT_USAGE;
-	}
+	if ((o.lo | o.hi) & (o.page_size - 1))
+		return cli_exit_status(cli_usage_error(&cmd, "--range: must be page aligned"));
 	ret = vmt_generate(&o, &t);
 	if (ret == -EINVAL) {
 		fprintf(stderr, "vmtrace generate: the snapshot does not fit in the window\n");

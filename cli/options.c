@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -22,6 +23,8 @@
 #define HELP_COLUMN_MAX 26
 /* getopt_long's value for a long option without a letter: this + index. */
 #define LONG_ONLY_BASE 256
+
+static void print_usage(const struct cli_command *cmd, FILE *f);
 
 static const struct cli_option help_option = {
 	.name = "help", .letter = 'h', .help = "print this help and exit",
@@ -105,7 +108,7 @@ static int misuse(const struct cli_command *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vcomplain(cmd, fmt, ap);
 	va_end(ap);
-	cli_usage(cmd, stderr);
+	print_usage(cmd, stderr);
 	return -EINVAL;
 }
 
@@ -221,7 +224,7 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, int *first_a
 			return bad_option(cmd, c, argv);
 		o = option_of(cmd, c);
 		if (!o) {
-			cli_usage(cmd, stdout);
+			print_usage(cmd, stdout);
 			return -ECANCELED;
 		}
 		if ((ret = store(cmd, o, optarg)))
@@ -323,7 +326,8 @@ static void print_option(const struct cli_option *o, int help_column, FILE *f)
 	fputc('\n', f);
 }
 
-void cli_usage(const struct cli_command *cmd, FILE *f)
+/* The usage of @cmd: synopsis, description, one entry per option. */
+static void print_usage(const struct cli_command *cmd, FILE *f)
 {
 	char label[128];
 	int help_column = option_label(&help_option, label, sizeof(label)) + 2;

@@ -32,16 +32,15 @@
  * Preconditions: at most 48 options; long names are unique and never
  * "help", short letters are unique, alphanumeric and never 'h'; each
  * option's dest points at storage of the type its macro names, and the
- * table and its strings stay alive while cli_parse() and cli_usage() run.  cli_parse() uses
- * getopt_long(), so it reorders argv (options before positionals, unless
- * options_end_at_first_arg) and is not reentrant.
+ * table and its strings stay alive while cli_parse() runs.  cli_parse()
+ * uses getopt_long(), so it reorders argv (options before positionals,
+ * unless options_end_at_first_arg) and is not reentrant.
  */
 #ifndef VMTRACE_CLI_OPTIONS_H
 #define VMTRACE_CLI_OPTIONS_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "lib/diag.h"
 
@@ -132,9 +131,6 @@ int cli_exit_status(int parse_result);
  */
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* Writes the usage of @cmd, generated from its table, to @f. */
-void cli_usage(const struct cli_command *cmd, FILE *f);
 
 /* A parse function for --range: a window preset or LO:HI (trace/window.h)
  * into a struct cli_window. */
