@@ -63,7 +63,7 @@ static int parse_meta(const char *kv, void *dest, struct vmt_err *why)
 /* Fills @o from the command line.  0, or a result for cli_exit_status(). */
 static int parse_args(int argc, char **argv, struct import_opts *o)
 {
-	const char *sources[] = { [SRC_FTRACE] = NULL, [SRC_PERF] = NULL, [SRC_TRACEDAT] = NULL };
+	const char *sources[SRC_TRACEDAT + 1] = { NULL };	/* by enum source_kind */
 	const struct cli_option options[] = {
 		{ CLI_STRING("ftrace", 0, "TRACE.txt", "tracefs text (the `trace` file, trace_pipe, "
 			     "`trace-cmd report`)", &sources[SRC_FTRACE]) },
