@@ -8,7 +8,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
@@ -17,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "lib/diag.h"
 #include "lib/outfile.h"
 #include "replay/summary.h"
@@ -872,68 +872,56 @@ static int write_report(FILE *f, const struct report *rep, FILE *csv, struct vmt
 	return ferror(f) || (csv && ferror(csv)) ? -EIO : 0;
 }
 
-static void report_usage(FILE *f)
+/* Fills @rep and *@out_path from the command line; *@first_summary is the
+ * index of the first SUMMARY.json.  0, or a result for cli_exit_status(). */
+static int parse_args(int argc, char **argv, struct report *rep, const char **out_path,
+		      int *first_summary)
 {
-	fprintf(f,
-		"usage: vmtrace report [-o OUT.md] [--commit C] [--machine M] [--date D]\n"
-		"                      [--plots DIR] [--command CMD] [--scaling-csv F]\n"
-		"                      SUMMARY.json...\n"
-		"  Writes a Markdown report from `vmtrace replay --json` summaries.\n"
-		"  --plots DIR  link plots/<trace>-{search,frag,holds}.png and threads.png\n"
-		"               where they exist in DIR (RESULTS.md sits beside plots/)\n"
-		"  --scaling-csv F  also write the thread-scaling runs as CSV\n"
-		"  --live-csv F     add bench/live_scaling.sh's table, with log-log slopes\n"
-		"  --bench DIR      add the throughput benchmarks of DIR (bench/results)\n");
+	const struct cli_option options[] = {
+		{ CLI_STRING("output", 'o', "OUT.md", "the report (default RESULTS.md)", out_path) },
+		{ CLI_STRING("commit", 0, "C", "the commit the report names (default unknown)", &rep->commit) },
+		{ CLI_STRING("machine", 0, "M", "the machine it names (default unknown)", &rep->machine) },
+		{ CLI_STRING("date", 0, "D", "the date it names (default unknown)", &rep->date) },
+		{ CLI_STRING("plots", 0, "DIR", "link plots/<trace>-{search,frag,holds}.png and "
+			     "threads.png where they exist in DIR (RESULTS.md sits beside plots/)",
+			     &rep->plots) },
+		{ CLI_STRING("command", 0, "CMD", "the command it says generated it (default vmtrace report)",
+			     &rep->command) },
+		{ CLI_STRING("scaling-csv", 0, "F", "also write the thread-scaling runs as CSV",
+			     &rep->scaling_csv) },
+		{ CLI_STRING("live-csv", 0, "F", "add bench/live_scaling.sh's table, with log-log "
+			     "slopes", &rep->live_csv) },
+		{ CLI_STRING("bench", 0, "DIR", "add the throughput benchmarks of DIR (bench/results)",
+			     &rep->bench) },
+		{ NULL },
+	};
+	const struct cli_command cmd = {
+		.name = "report", .args = "SUMMARY.json...", .min_args = 1,
+		.max_args = CLI_ANY_COUNT, .options = options,
+		.about = "Writes a Markdown report from `vmtrace replay --json` summaries.",
+	};
+
+	return cli_parse(&cmd, argc, argv, first_summary);
 }
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "commit", required_argument, NULL, 'c' },
-		{ "machine", required_argument, NULL, 'm' },
-		{ "date", required_argument, NULL, 'd' },
-		{ "plots", required_argument, NULL, 'p' },
-		{ "command", required_argument, NULL, 'C' },
-		{ "scaling-csv", required_argument, NULL, 's' },
-		{ "live-csv", required_argument, NULL, 'v' },
-		{ "bench", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct report rep = { .commit = "unknown", .machine = "unknown", .date = "unknown",
 			      .command = "vmtrace report" };
 	const char *out_path = "RESULTS.md";
 	struct vmt_err err = { { 0 } };
 	struct outfile out = { 0 }, csv = { 0 };
-	int c, ret = 0;
+	int first_summary, ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': out_path = optarg; break;
-		case 'c': rep.commit = optarg; break;
-		case 'm': rep.machine = optarg; break;
-		case 'd': rep.date = optarg; break;
-		case 'p': rep.plots = optarg; break;
-		case 'C': rep.command = optarg; break;
-		case 's': rep.scaling_csv = optarg; break;
-		case 'v': rep.live_csv = optarg; break;
-		case 'b': rep.bench = optarg; break;
-		case 'h': report_usage(stdout); return 0;
-		default: report_usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind == argc) {
-		report_usage(stderr);
-		return EXIT_USAGE;
-	}
-	rep.runs = calloc(argc - optind, sizeof(*rep.runs));
+	ret = parse_args(argc, argv, &rep, &out_path, &first_summary);
+	if (ret)
+		return cli_exit_status(ret);
+	rep.runs = calloc(argc - first_summary, sizeof(*rep.runs));
 	if (!rep.runs) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (int i = optind; i < argc; i++) {
+	for (int i = first_summary; i < argc; i++) {
 		ret = load_run(argv[i], &rep.runs[rep.nruns], &err);
 		if (ret)
 			goto out;
