@@ -12,7 +12,6 @@ trap 'rm -f "$out.tmp"' EXIT
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 # The hypervisor, from the most specific source that names it.
-hypervisor= source=
 if detected=$(dmesg 2>/dev/null | sed -n 's/.*Hypervisor detected: //p' | head -n 1) &&
 	[ -n "$detected" ]; then
 	hypervisor=$detected source=dmesg
