@@ -156,10 +156,16 @@ json_t *load_bench(const struct report *rep, const char *name)
 	return json_load_file(path, 0, NULL);
 }
 
+/* The string under @key in @doc, or @fallback when there is none. */
+const char *json_string_or(const json_t *doc, const char *key, const char *fallback)
+{
+	const char *value = json_string_value(json_object_get(doc, key));
+
+	return value ? value : fallback;
+}
+
 /* The commit a benchmark JSON says ran it, "?" when it does not say. */
 const char *commit_of(const json_t *bench)
 {
-	const char *commit = json_string_value(json_object_get(bench, "commit"));
-
-	return commit ? commit : "?";
+	return json_string_or(bench, "commit", "?");
 }

@@ -6,29 +6,35 @@
  */
 #include "report/report.h"
 
-/* host.json's facts in the order printed: key, words before, words after. */
+/*
+ * host.json's facts in the order printed: its key, the words around its
+ * value, and whether it is an aside on the fact before it, in parentheses.
+ */
 static const struct host_fact {
 	const char *key, *before, *after;
+	bool aside;
 } host_facts[] = {
-	{ "cpu_model", "", "" },
-	{ "cores", "", " cores" },
-	{ "memory_gib", "", " GiB" },
-	{ "hypervisor", "hypervisor ", "" },
-	{ "hypervisor_source", "(from ", ")" },
-	{ "container", "container ", "" },
-	{ "kernel", "kernel ", "" },
+	{ "cpu_model", "", "", false },
+	{ "cores", "", " cores", false },
+	{ "memory_gib", "", " GiB", false },
+	{ "hypervisor", "hypervisor ", "", false },
+	{ "hypervisor_source", "(from ", ")", true },
+	{ "container", "container ", "", false },
+	{ "kernel", "kernel ", "", false },
 };
 
-/* One fact, ", "-separated from the one before (a source follows its fact). */
+/* One fact (a string or a number), after a separator unless it is the first. */
 static void print_fact(FILE *f, const struct host_fact *fact, const json_t *value,
 		       bool first)
 {
-	const char *sep = first ? "" : fact->before[0] == '(' ? " " : ", ";
+	const char *separator = first ? "" : fact->aside ? " " : ", ";
 
 	if (json_is_string(value))
-		fprintf(f, "%s%s%s%s", sep, fact->before, json_string_value(value), fact->after);
-	else if (json_is_number(value))
-		fprintf(f, "%s%s%g%s", sep, fact->before, json_number_value(value), fact->after);
+		fprintf(f, "%s%s%s%s", separator, fact->before, json_string_value(value),
+			fact->after);
+	else
+		fprintf(f, "%s%s%g%s", separator, fact->before, json_number_value(value),
+			fact->after);
 }
 
 void report_machine(FILE *f, const struct report *rep)
@@ -52,8 +58,7 @@ void report_machine(FILE *f, const struct report *rep)
 	}
 	fprintf(f, "%s; recorded by `bench/host.sh` at commit %s on %s.\n\n",
 		first ? "machine not recorded" : "", commit_of(host),
-		json_is_string(json_object_get(host, "date")) ?
-		json_string_value(json_object_get(host, "date")) : "an unrecorded date");
+		json_string_or(host, "date", "an unrecorded date"));
 out:
 	json_decref(host);
 }

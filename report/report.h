@@ -12,7 +12,7 @@
  *                                and --lazy figures from those runs), the
  *                                trace's metadata, eager against lazy, lock
  *                                hold times, and the plots found in --plots.
- *   departures    notes.c        each model's `notes` from the registry
+ *   departures    departures.c  each model's `notes` from the registry
  *                                (allocator/allocator.h), with its totals over
  *                                the audit runs.
  *   throughput    bench.c        --bench DIR: read.json, replay.json (the
@@ -93,6 +93,7 @@ const struct run *find_run(const struct report *rep, const char *trace,
 bool any_run(const struct report *rep, const char *trace, enum run_kind kind);
 char *trace_stem(const char *path);
 double json_number_at(const json_t *doc, const char *path);
+const char *json_string_or(const json_t *doc, const char *key, const char *fallback);
 json_t *load_bench(const struct report *rep, const char *name);
 const char *commit_of(const json_t *bench);
 
