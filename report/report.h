@@ -39,9 +39,9 @@
 #include "lib/diag.h"
 #include "replay/summary.h"
 
-/* What `vmtrace report`'s options ask for; NULL: the section is left out. */
+/* What `vmtrace report`'s options ask for; a NULL path leaves its part out. */
 struct report_options {
-	const char *commit, *machine, *date, *command;
+	const char *commit, *machine, *date, *command;	/* the heading's words */
 	const char *plots;		/* --plots: link the plots that exist here */
 	const char *scaling_csv;	/* --scaling-csv: thread runs for plots/threads.gp */
 	const char *live_csv;		/* --live-csv: bench/live_scaling.sh's table */
