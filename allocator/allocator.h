@@ -77,6 +77,15 @@ struct vm_allocator_ops {
 	 * the single-threaded one.
 	 */
 	bool history_dependent;
+	/*
+	 * How this model departs from exact lowest-address first fit, and why
+	 * (the mechanism of its design, not figures: the reports add those
+	 * from the audit runs), as one paragraph of plain sentences; NULL when
+	 * it places every area at the lowest address that fits, as linear
+	 * does.  `vmtrace report` prints it under "Why some models depart
+	 * from lowest fit", so no report code names a model.
+	 */
+	const char *notes;
 
 	/*
 	 * create: a new, empty instance managing @win.

@@ -250,6 +250,7 @@ const struct vm_allocator_ops vm_allocator_augmented = {
 	.locking = VMAP_AREA_LOCK_5_2,
 	/* Exact lowest fit: the layout alone decides. */
 	.history_dependent = false,
+	.notes = NULL,
 	.create = augmented_create,
 	.destroy = augmented_destroy,
 	.reserve = augmented_reserve,
@@ -268,6 +269,15 @@ const struct vm_allocator_ops vm_allocator_augmented_52 = {
 	 * picks the path by size + align - 1: which smaller blocks it visits
 	 * depends on the tree's shape, which earlier operations set. */
 	.history_dependent = true,
+	.notes = "5.2's find_vmap_lowest_match() prunes every subtree whose largest free "
+		 "block is shorter than size + align - 1, the length that fits the request "
+		 "whatever the block's alignment. A lower block that is shorter but happens "
+		 "to be aligned well enough (for page-aligned requests: any block of exactly "
+		 "the size) is not descended into unless the search passes its node anyway, "
+		 "so the area goes higher. Kernel stacks (20 KiB with 16 KiB alignment) make "
+		 "every such allocation a candidate. (`augmented` is the same tree searched "
+		 "by the size itself, climbing on when alignment defeats every block below: "
+		 "exact, it departs nowhere.)",
 	.create = augmented_52_create,
 	.destroy = augmented_destroy,
 	.reserve = augmented_reserve,
@@ -290,6 +300,10 @@ const struct vm_allocator_ops vm_allocator_augmented_519 = {
 		     "block back into the free tree (free; the kernel does it at purge)" },
 	/* As for augmented-5.2, for requests aligned above a page. */
 	.history_dependent = true,
+	.notes = "5.19's adjust_search_size makes the length the size itself for requests "
+		 "aligned to a page, which removes those departures; requests aligned above "
+		 "a page (kernel stacks) still prune by size + align - 1 and depart as in "
+		 "5.2.",
 	.create = augmented_519_create,
 	.destroy = augmented_destroy,
 	.reserve = augmented_reserve,

@@ -225,6 +225,8 @@ const struct vm_allocator_ops vm_allocator_linear = {
 	 * flushed the TLB before dropping it. */
 	.locking = { "vmlist_lock", VM_LOCK_RWLOCK,
 		     "the whole list walk and the link/unlink of the vm_struct" },
+	/* Lowest-address first fit: nothing to explain. */
+	.notes = NULL,
 	.create = linear_create,
 	.destroy = linear_destroy,
 	.reserve = linear_reserve,

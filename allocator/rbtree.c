@@ -132,6 +132,8 @@ const struct vm_allocator_ops vm_allocator_rbtree = {
 	 * __free_vmap_area() unlinked under it (the model frees eagerly). */
 	.locking = { "vmap_area_lock", VM_LOCK_SPINLOCK,
 		     "the tree descent and walk, and the insert or erase of the area" },
+	/* Lowest-address first fit: nothing to explain. */
+	.notes = NULL,
 	.create = rbtree_create,
 	.destroy = busy_model_destroy,
 	.reserve = busy_model_reserve,

@@ -220,6 +220,17 @@ const struct vm_allocator_ops vm_allocator_rbtree_cache = {
 		     "the cached or full walk, the cache update, and the insert or erase" },
 	/* free_vmap_cache and cached_hole_size are left by earlier operations. */
 	.history_dependent = true,
+	.notes = "The free-area cache (2.6.39-5.1) resumes the search after the last "
+		 "allocation (free_vmap_cache) instead of from the lowest address. It falls "
+		 "back to a full search only when the request is smaller than the largest "
+		 "hole the cached walks passed (size < cached_hole_size), starts below "
+		 "cached_vstart, or asks for less alignment than cached_align. So a hole "
+		 "that opens below the cached node, by a free the cache did not move back "
+		 "over, or one the walk never measured, is skipped by a request that fits "
+		 "it: the area goes higher than lowest fit. A free at or below the cached "
+		 "area moves the cache back without resetting cached_hole_size or "
+		 "cached_align (as the kernel's own comment admits), so a later request can "
+		 "also resume from a point chosen for an earlier, different one.",
 	.create = cache_create,
 	.destroy = busy_model_destroy,
 	.reserve = busy_model_reserve,

@@ -1,5 +1,6 @@
 #!/bin/sh
 # `ninja bench`: every benchmark, results in bench/results/.
+#   host.sh          the machine they run on (CPU, cores, hypervisor, kernel)
 #   read.sh          trace loading (binary, text, zstd) vs raw reads, 10M events
 #   floors.sh        what this machine charges for the accesses the targets
 #                    cannot avoid (the ceilings in RESULTS.md)
@@ -10,6 +11,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 mkdir -p bench/results
+bench/host.sh bench/results/host.json
 bench/read.sh
 bench/floors.sh
 bench/replay.sh

@@ -8,13 +8,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "trace/trace_io.h"
 #include "capture/builder.h"
 #include "capture/import_ftrace.h"
@@ -36,88 +36,71 @@ union source_stats {
 struct import_opts {
 	const char *input;		/* the trace */
 	enum source_kind kind;
-	unsigned nsources;		/* source options given: must be 1 */
 	const char *vmallocinfo, *out;
 	const char *meta[MAX_META];	/* "key=value" */
 	size_t nmeta;
 };
 
-static const char usage_text[] =
-	"usage: vmtrace import (--ftrace TRACE.txt | --perf-script PERF.txt |\n"
-	"                       --trace-dat TRACE.dat)\n"
-	"                      [--vmallocinfo SNAPSHOT] -o OUT.vmt.txt [--meta KEY=VALUE]...\n"
-	"  Converts a trace of the vmalloc:alloc_vmap_area, free_vmap_area_noflush\n"
-	"  and purge_vmap_area_lazy events into a vmtrace trace.  Exactly one source:\n"
-	"  --ftrace       tracefs text (the `trace` file, trace_pipe, `trace-cmd report`)\n"
-	"  --perf-script  the text `perf script` prints for `perf record -e 'vmalloc:*'`\n"
-	"  --trace-dat    a trace-cmd trace.dat (`trace-cmd record` or `extract`)\n"
-	"  SNAPSHOT is /proc/vmallocinfo read (with real addresses) just after\n"
-	"  tracing started; its areas become the trace's live lines.  Each\n"
-	"  --meta adds a `meta KEY VALUE` line (kernel=..., captured=...).\n"
-	"  OUT is written whole or not at all.  Exit 1 on bad input, 2 on bad usage.\n";
-
-/* KEY=VALUE with KEY one token and VALUE on one line. */
-static bool meta_ok(const char *kv)
+/* --meta KEY=VALUE, with KEY one token and VALUE on one line, into
+ * struct import_opts. */
+static int parse_meta(const char *kv, void *dest, struct vmt_err *why)
 {
+	struct import_opts *o = dest;
 	const char *eq = strchr(kv, '=');
+	bool ok = eq && eq != kv && !strchr(kv, '\n') && !strchr(kv, '\r') &&
+		  o->nmeta < MAX_META;
 
-	if (!eq || eq == kv || strchr(kv, '\n') || strchr(kv, '\r'))
-		return false;
-	for (const char *p = kv; p < eq; p++)
-		if (*p == ' ' || *p == '\t' || *p == '#')
-			return false;
-	return true;
+	for (const char *p = kv; ok && p < eq; p++)
+		ok = *p != ' ' && *p != '\t' && *p != '#';
+	if (!ok) {
+		vmt_err_set(why, "'%s': expected KEY=VALUE (at most %d)", kv, MAX_META);
+		return -EINVAL;
+	}
+	o->meta[o->nmeta++] = kv;
+	return 0;
 }
 
-static void set_source(struct import_opts *o, enum source_kind kind, const char *path)
-{
-	o->kind = kind;
-	o->input = path;
-	o->nsources++;
-}
-
-/* Returns 0, or EXIT_USAGE after printing why, or -1 for --help. */
+/* Fills @o from the command line.  0, or a result for cli_exit_status(). */
 static int parse_args(int argc, char **argv, struct import_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "ftrace", required_argument, NULL, 'f' },
-		{ "perf-script", required_argument, NULL, 'p' },
-		{ "trace-dat", required_argument, NULL, 'd' },
-		{ "vmallocinfo", required_argument, NULL, 'v' },
-		{ "meta", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const char *sources[SRC_TRACEDAT + 1] = { NULL };	/* by enum source_kind */
+	const struct cli_option options[] = {
+		{ CLI_STRING("ftrace", 0, "TRACE.txt", "tracefs text (the `trace` file, trace_pipe, "
+			     "`trace-cmd report`)", &sources[SRC_FTRACE]) },
+		{ CLI_STRING("perf-script", 0, "PERF.txt", "the text `perf script` prints for "
+			     "`perf record -e 'vmalloc:*'`", &sources[SRC_PERF]) },
+		{ CLI_STRING("trace-dat", 0, "TRACE.dat", "a trace-cmd trace.dat (`trace-cmd "
+			     "record` or `extract`)", &sources[SRC_TRACEDAT]) },
+		{ CLI_STRING("vmallocinfo", 0, "SNAPSHOT", "/proc/vmallocinfo read (with real "
+			     "addresses) just after tracing started; its areas become the trace's "
+			     "live lines", &o->vmallocinfo) },
+		{ CLI_STRING("output", 'o', "OUT.vmt.txt", "the trace, written whole or not at all",
+			     &o->out), .required = true },
+		{ CLI_PARSE("meta", 0, "KEY=VALUE", "adds a `meta KEY VALUE` line (kernel=..., "
+			    "captured=...)", parse_meta, o), .repeats = true },
+		{ NULL },
 	};
-	int c;
+	const struct cli_command cmd = {
+		.name = "import", .options = options,
+		.about = "Converts a trace of the vmalloc:alloc_vmap_area, free_vmap_area_noflush\n"
+			 "and purge_vmap_area_lazy events into a vmtrace trace.  Exactly one source:\n"
+			 "--ftrace, --perf-script or --trace-dat.  Exit 1 on bad input, 2 on bad usage.",
+	};
+	unsigned nsources = 0;
+	int first_arg, ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f': set_source(o, SRC_FTRACE, optarg); break;
-		case 'p': set_source(o, SRC_PERF, optarg); break;
-		case 'd': set_source(o, SRC_TRACEDAT, optarg); break;
-		case 'v': o->vmallocinfo = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'm':
-			if (!meta_ok(optarg) || o->nmeta == MAX_META) {
-				fprintf(stderr, "vmtrace import: --meta '%s': expected KEY=VALUE "
-					"(at most %d)\n", optarg, MAX_META);
-				return EXIT_USAGE;
-			}
-			o->meta[o->nmeta++] = optarg;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return -1;
-		default:
-			fputs(usage_text, stderr);
-			return EXIT_USAGE;
+	ret = cli_parse(&cmd, argc, argv, &first_arg);
+	if (ret)
+		return ret;
+	for (enum source_kind k = SRC_FTRACE; k <= SRC_TRACEDAT; k++)
+		if (sources[k]) {
+			o->kind = k;
+			o->input = sources[k];
+			nsources++;
 		}
-	}
-	if (optind != argc || o->nsources != 1 || !o->out) {
-		fputs(usage_text, stderr);
-		return EXIT_USAGE;
-	}
+	if (nsources != 1)
+		return cli_usage_error(&cmd, "expected exactly one of --ftrace, --perf-script "
+				       "and --trace-dat");
 	return 0;
 }
 
@@ -271,7 +254,7 @@ int cmd_import(int argc, char **argv)
 
 	ret = parse_args(argc, argv, &o);
 	if (ret)
-		return ret < 0 ? 0 : ret;
+		return cli_exit_status(ret);
 	if (vmt_snapshot_init(&snap) || vmt_builder_init(&b, o.input)) {
 		/* Both are safe to free zeroed or initialized. */
 		vmt_err_set(&err, "out of memory");

@@ -5,16 +5,8 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "trace/trace_io.h"
-
-static void info_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: vmtrace info [--verify] FILE\n"
-		"  Prints the format, version, page size, window, metadata, events by op\n"
-		"  and lost events of FILE.  Every structural check is always made;\n"
-		"  --verify also checks a binary trace's checksum (exit 1 on mismatch).\n");
-}
 
 static void print_info(const char *path, const struct vmt_trace *t,
 		       const struct vmt_source *src, bool verified)
@@ -47,23 +39,28 @@ static void print_info(const char *path, const struct vmt_trace *t,
 
 int cmd_info(int argc, char **argv)
 {
+	bool verify = false;
+	const struct cli_option options[] = {
+		{ CLI_FLAG("verify", 0, "also check a binary trace's checksum (exit 1 on mismatch)",
+			   &verify) },
+		{ NULL },
+	};
+	const struct cli_command cmd = {
+		.name = "info", .args = "FILE", .min_args = 1, .max_args = 1,
+		.about = "Prints the format, version, page size, window, metadata, events by op\n"
+			 "and lost events of FILE.  Every structural check is always made.",
+		.options = options,
+	};
 	struct vmt_err err = { { 0 } };
 	struct vmt_source src;
 	struct vmt_trace t;
-	bool verify = false;
 	const char *path;
+	int first_arg, ret;
 
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		info_usage(stdout);
-		return 0;
-	}
-	if (argc == 3 && !strcmp(argv[1], "--verify"))
-		verify = true;
-	else if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
-		info_usage(stderr);
-		return EXIT_USAGE;
-	}
-	path = argv[argc - 1];
+	ret = cli_parse(&cmd, argc, argv, &first_arg);
+	if (ret)
+		return cli_exit_status(ret);
+	path = argv[first_arg];
 	if (vmt_trace_load_from(path, verify, &t, &src, &err)) {
 		fprintf(stderr, "vmtrace info: %s\n", err.msg);
 		vmt_trace_free(&t);

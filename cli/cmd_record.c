@@ -22,7 +22,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -35,6 +34,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "trace/trace_io.h"
 #include "capture/builder.h"
 #include "capture/classify.h"
@@ -80,6 +80,15 @@ struct session {
 	struct vmt_err err;	/* why the callback stopped the poll */
 };
 
+/* What a recording learns besides the events. */
+struct recording {
+	pid_t child;		/* the command until reaped, else 0 */
+	int status;		/* the command's wait status */
+	uint64_t snapshot_t;	/* when the snapshot was read, ns since t0 */
+	uint64_t end_t;		/* when recording stopped, ns since t0 */
+	uint64_t lost;		/* events the ring buffer dropped */
+};
+
 static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
@@ -88,72 +97,53 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 }
 
-static void record_usage(FILE *f)
+/* --duration: a positive number of seconds, into a double. */
+static int parse_seconds(const char *text, void *dest, struct vmt_err *why)
 {
-	fprintf(f,
-		"usage: vmtrace record [-o FILE] [--duration SECONDS] [--stacks|--no-stacks]\n"
-		"                      [--locks] [-- COMMAND ARGS...]\n"
-		"\n"
-		"Records the kernel's vmap area allocations, frees and purges (eBPF on the\n"
-		"vmalloc tracepoints) and the busy areas at the start (/proc/vmallocinfo)\n"
-		"into a text trace, until COMMAND exits, SECONDS pass, or SIGINT/SIGTERM.\n"
-		"Needs root and a kernel with BTF.\n"
-		"\n"
-		"  -o, --output FILE   the trace (default " DEFAULT_OUTPUT ")\n"
-		"  --duration SECONDS  stop after this long\n"
-		"  --stacks            a kernel stack per allocation, for caller= and kind=\n"
-		"                      (the default)\n"
-		"  --no-stacks         no stacks: cheaper, no caller= or kind=\n"
-		"  --locks             also time the kernel's waits for the vmalloc locks\n"
-		"                      (lock:contention_begin/end) into kernel_lock.* meta\n"
-		"                      lines: count, total, max, p50, p99 per lock\n");
+	double *seconds = dest;
+	char *end;
+
+	errno = 0;
+	*seconds = strtod(text, &end);
+	if (errno || end == text || *end || !isfinite(*seconds) || *seconds <= 0) {
+		vmt_err_set(why, "expected a positive number of seconds, got '%s'", text);
+		return -EINVAL;
+	}
+	return 0;
 }
 
-/* Returns 0; 1 when --help was answered; or EXIT_USAGE after saying why. */
+/* Fills @o from the command line.  0, or a result for cli_exit_status(). */
 static int parse_args(int argc, char **argv, struct record_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "stacks", no_argument, NULL, 's' },
-		{ "no-stacks", no_argument, NULL, 'S' },
-		{ "locks", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_option options[] = {
+		{ CLI_STRING("output", 'o', "FILE", "the trace (default " DEFAULT_OUTPUT ")",
+			     &o->output) },
+		{ CLI_PARSE("duration", 0, "SECONDS", "stop after this long", parse_seconds,
+			    &o->duration) },
+		{ CLI_FLAG("stacks", 0, "a kernel stack per allocation, for caller= and kind= "
+			   "(the default)", &o->stacks) },
+		{ CLI_FLAG_OFF("no-stacks", 0, "no stacks: cheaper, no caller= or kind=",
+			       &o->stacks) },
+		{ CLI_FLAG("locks", 0, "also time the kernel's waits for the vmalloc locks "
+			   "(lock:contention_begin/end) into kernel_lock.* meta lines: count, "
+			   "total, max, p50, p99 per lock", &o->locks) },
+		{ NULL },
 	};
-	char *end;
-	int c;
+	const struct cli_command cmd = {
+		.name = "record", .args = "[-- COMMAND ARGS...]", .max_args = CLI_ANY_COUNT,
+		.options_end_at_first_arg = true, .options = options,
+		.about = "Records the kernel's vmap area allocations, frees and purges (eBPF on the\n"
+			 "vmalloc tracepoints) and the busy areas at the start (/proc/vmallocinfo)\n"
+			 "into a text trace, until COMMAND exits, SECONDS pass, or SIGINT/SIGTERM.\n"
+			 "Needs root and a kernel with BTF.",
+	};
+	int first_arg, ret;
 
 	*o = (struct record_opts){ .output = DEFAULT_OUTPUT, .stacks = true };
-	optind = 1;
-	/* '+': options end at the command, whose own options stay its own. */
-	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o->output = optarg; break;
-		case 'd':
-			errno = 0;
-			o->duration = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !isfinite(o->duration) ||
-			    o->duration <= 0) {
-				fprintf(stderr, "vmtrace record: --duration needs a positive number of seconds, not '%s'\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 's': o->stacks = true; break;
-		case 'S': o->stacks = false; break;
-		case 'l': o->locks = true; break;
-		case 'h':
-			record_usage(stdout);
-			return 1;
-		default:
-			record_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		o->command = argv + optind;
-	return 0;
+	ret = cli_parse(&cmd, argc, argv, &first_arg);
+	if (!ret && first_arg < argc)
+		o->command = argv + first_arg;
+	return ret;
 }
 
 /* Names the record's stack frames into @frames; returns how many. */
@@ -391,11 +381,11 @@ static void progress_update(struct progress *p, struct vmt_recorder *r,
 
 /*
  * Drains the ring buffer until the command exits, the duration ends or a
- * signal comes.  *@child becomes 0 once it was reaped (its status in
- * *@status).  Returns 0 or a negative errno with @err set.
+ * signal comes.  @rec->child becomes 0 once it was reaped (its status in
+ * @rec->status).  Returns 0 or a negative errno with @err set.
  */
 static int record_loop(struct vmt_recorder *r, struct session *s,
-		       const struct record_opts *o, pid_t *child, int *status,
+		       const struct record_opts *o, struct recording *rec,
 		       struct vmt_err *err)
 {
 	uint64_t deadline = o->duration ? s->t0 + (uint64_t)(o->duration * NSEC_PER_SEC) : 0;
@@ -407,8 +397,8 @@ static int record_loop(struct vmt_recorder *r, struct session *s,
 
 		if (deadline && now >= deadline)
 			break;
-		if (*child > 0 && waitpid(*child, status, WNOHANG) == *child) {
-			*child = 0;
+		if (rec->child > 0 && waitpid(rec->child, &rec->status, WNOHANG) == rec->child) {
+			rec->child = 0;
 			break;
 		}
 		timeout = POLL_MS;
@@ -426,8 +416,7 @@ static int record_loop(struct vmt_recorder *r, struct session *s,
 
 /* The trace's own meta lines, after the builder's import.* counts. */
 static int add_meta(struct vmt_trace *t, const struct session *s,
-		    const struct record_opts *o, uint64_t lost, uint64_t snapshot_t,
-		    uint64_t end_t)
+		    const struct record_opts *o, const struct recording *rec)
 {
 	char lost_s[24], stack_err_s[24], snap_s[24], end_s[24];
 	char kernel[3 * 65 + 2], command[1024] = "none";
@@ -440,10 +429,10 @@ static int add_meta(struct vmt_trace *t, const struct session *s,
 		used += snprintf(command + used, sizeof(command) - used, "%s%s",
 				 arg == o->command ? "" : " ", *arg);
 
-	snprintf(lost_s, sizeof(lost_s), "%" PRIu64, lost);
+	snprintf(lost_s, sizeof(lost_s), "%" PRIu64, rec->lost);
 	snprintf(stack_err_s, sizeof(stack_err_s), "%" PRIu64, s->stack_errors);
-	snprintf(snap_s, sizeof(snap_s), "%" PRIu64, snapshot_t);
-	snprintf(end_s, sizeof(end_s), "%" PRIu64, end_t);
+	snprintf(snap_s, sizeof(snap_s), "%" PRIu64, rec->snapshot_t);
+	snprintf(end_s, sizeof(end_s), "%" PRIu64, rec->end_t);
 	if (uname(&u))
 		snprintf(kernel, sizeof(kernel), "unknown");
 	else
@@ -471,21 +460,90 @@ static void catch_stop_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/*
+ * Steps 2 and 3 with the programs attached: reads the kernel's addresses,
+ * runs the command, drains the ring buffer until it is time to stop, then
+ * detaches.  Returns 0, or a negative errno with @err set.
+ */
+static int record_attached(struct vmt_recorder *r, struct session *s,
+			   const struct record_opts *o, struct vmt_snapshot *snap,
+			   struct recording *rec, struct vmt_err *err)
+{
+	int ret;
+
+	ret = read_kernel_addresses(s, snap, &rec->snapshot_t, err);
+	if (!ret && o->locks)
+		ret = watch_locks(r, s, err);
+	if (ret)
+		return ret;
+	if (o->command && !stop_signal) {
+		rec->child = start_command(o->command);
+		if (rec->child < 0) {
+			ret = rec->child;
+			rec->child = 0;
+			vmt_err_set(err, "cannot start %s: %s", o->command[0], strerror(-ret));
+			return ret;
+		}
+	}
+	ret = record_loop(r, s, o, rec, err);
+	if (!ret)
+		ret = vmt_recorder_stop(r, err);
+	if (ret < 0) {
+		if (s->err.msg[0])	/* the callback failed, not the ring buffer */
+			*err = s->err;
+		return ret;
+	}
+	rec->end_t = monotonic_ns() - s->t0;
+	return vmt_recorder_lost(r, &rec->lost, err);
+}
+
+/* Step 4: builds the trace with its meta lines and saves it as @o says. */
+static int save_trace(struct session *s, const struct record_opts *o,
+		      struct vmt_snapshot *snap, const struct recording *rec,
+		      struct vmt_trace *t, struct vmt_err *err)
+{
+	int ret;
+
+	vmt_builder_set_snapshot(&s->builder, snap);
+	ret = vmt_builder_finish(&s->builder, t, NULL, err);
+	/* The binary footer's lost count, beside the meta line text keeps. */
+	t->lost_events = rec->lost;
+	if (!ret && (ret = add_meta(t, s, o, rec)))
+		vmt_err_set(err, "out of memory");
+	if (!ret && o->locks &&
+	    (ret = vmt_lock_waits_meta(&s->lock_waits, s->nnamed ? "kallsyms" : "stack", t)))
+		vmt_err_set(err, "out of memory");
+	if (!ret)
+		ret = vmt_trace_save(o->output, t, err);
+	return ret;
+}
+
+static void print_totals(const struct session *s, const struct record_opts *o,
+			 const struct vmt_snapshot *snap, const struct recording *rec)
+{
+	fprintf(stderr, "vmtrace record: %" PRIu64 " events (%" PRIu64 " lost), %zu live "
+		"areas: %s\n", s->events, rec->lost, snap->n, o->output);
+	if (o->locks)
+		fprintf(stderr, "vmtrace record: %" PRIu64 " waits for %zu vmalloc locks "
+			"(found by %s), %" PRIu64 " for other locks under vmalloc "
+			"functions\n", s->nlock_waits, s->lock_waits.n,
+			s->nnamed ? "kallsyms" : "stack", s->other_lock_waits);
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct session s = { 0 };
 	struct record_opts o;
+	struct recording rec = { 0 };
 	struct vmt_recorder *r = NULL;
 	struct vmt_snapshot snap = { 0 };
 	struct vmt_trace t = { 0 };
 	struct vmt_err err = { { 0 } };
-	uint64_t lost = 0, snapshot_t = 0, end_t;
-	pid_t child = 0;
-	int ret, status = 0, exit_code = 1;
+	int ret, exit_code = 1;
 
 	ret = parse_args(argc, argv, &o);
 	if (ret)
-		return ret == 1 ? 0 : ret;
+		return cli_exit_status(ret);
 	s.stacks = o.stacks;
 	s.locks = o.locks;
 	catch_stop_signals();
@@ -498,62 +556,22 @@ int cmd_record(int argc, char **argv)
 		.stacks = o.stacks, .locks = o.locks, .on_event = on_event, .ctx = &s }, &err);
 	if (ret == -EPERM || ret == -ENOENT || ret == -EOPNOTSUPP)
 		exit_code = EXIT_USAGE;
-	if (ret)
-		goto out;
-	ret = read_kernel_addresses(&s, &snap, &snapshot_t, &err);
-	if (!ret && o.locks)
-		ret = watch_locks(r, &s, &err);
-	if (ret)
-		goto out;
-	if (o.command && !stop_signal) {
-		child = start_command(o.command);
-		if (child < 0) {
-			ret = child;
-			vmt_err_set(&err, "cannot start %s: %s", o.command[0], strerror(-ret));
-			goto out;
-		}
-	}
-	ret = record_loop(r, &s, &o, &child, &status, &err);
 	if (!ret)
-		ret = vmt_recorder_stop(r, &err);
-	if (ret < 0) {
-		if (s.err.msg[0])	/* the callback failed, not the ring buffer */
-			err = s.err;
-		goto out;
-	}
-	end_t = monotonic_ns() - s.t0;
-	ret = vmt_recorder_lost(r, &lost, &err);
-	if (ret)
-		goto out;
-	vmt_builder_set_snapshot(&s.builder, &snap);
-	ret = vmt_builder_finish(&s.builder, &t, NULL, &err);
-	/* The binary footer's lost count, beside the meta line text keeps. */
-	t.lost_events = lost;
-	if (!ret && (ret = add_meta(&t, &s, &o, lost, snapshot_t, end_t)))
-		vmt_err_set(&err, "out of memory");
-	if (!ret && o.locks &&
-	    (ret = vmt_lock_waits_meta(&s.lock_waits, s.nnamed ? "kallsyms" : "stack", &t)))
-		vmt_err_set(&err, "out of memory");
+		ret = record_attached(r, &s, &o, &snap, &rec, &err);
 	if (!ret)
-		ret = vmt_trace_save(o.output, &t, &err);
+		ret = save_trace(&s, &o, &snap, &rec, &t, &err);
 	if (!ret) {
 		exit_code = 0;
-		fprintf(stderr, "vmtrace record: %" PRIu64 " events (%" PRIu64 " lost), %zu live "
-			"areas: %s\n", s.events, lost, snap.n, o.output);
-		if (o.locks)
-			fprintf(stderr, "vmtrace record: %" PRIu64 " waits for %zu vmalloc locks "
-				"(found by %s), %" PRIu64 " for other locks under vmalloc "
-				"functions\n", s.nlock_waits, s.lock_waits.n,
-				s.nnamed ? "kallsyms" : "stack", s.other_lock_waits);
+		print_totals(&s, &o, &snap, &rec);
 	}
 out:
-	if (child > 0) {
+	if (rec.child > 0) {
 		/* Stopped early (signal or error): the command goes too. */
-		kill(child, SIGTERM);
-		waitpid(child, &status, 0);
+		kill(rec.child, SIGTERM);
+		waitpid(rec.child, &rec.status, 0);
 	}
-	if (o.command && status)
-		report_command(o.command[0], status);
+	if (o.command && rec.status)
+		report_command(o.command[0], rec.status);
 	vmt_recorder_destroy(r);
 	if (exit_code && err.msg[0])
 		fprintf(stderr, "vmtrace record: %s\n", err.msg);

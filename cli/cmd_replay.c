@@ -1,55 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-#define _GNU_SOURCE
+/*
+ * vmtrace replay: a trace through an allocator model, measured; its
+ * output files written whole or not at all.
+ */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/options.h"
 #include "lib/outfile.h"
 #include "replay/lock.h"
 #include "replay/replay.h"
 #include "replay/replay_threads.h"
 #include "replay/summary.h"
 #include "trace/trace_io.h"
-
-static void replay_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: vmtrace replay [-a MODEL] [--range x86_64|i386|LO:HI] [--strict] [--check]\n"
-		"                      [--json F] [--events F.csv] [--series F.csv] [--every N]\n"
-		"                      [--lock-stat] [--lock TYPE] [--threads N [--scale K]]\n"
-		"                      [--layout F.csv] [--holds F.csv] [--lowest-fit-audit] [--lazy]\n"
-		"                      [--reference MODEL] TRACE\n"
-		"\n"
-		"  -a, --allocator MODEL  allocator model (default linear):");
-	for (size_t i = 0; i < vm_allocator_count; i++)
-		fprintf(f, " %s", vm_allocators[i]->name);
-	fprintf(f,
-		"\n"
-		"  --range W     main window: a preset or LO:HI (default: the trace's, else x86_64)\n"
-		"  --strict      inconsistent traces (docs/BAD_INPUT.md) are errors, not counts\n"
-		"  --check       run the model's invariant checker after every event\n"
-		"  --lowest-fit-audit  count allocs that differ from lowest fit on the model's\n"
-		"                own layout (lowest_fit_departures)\n"
-		"  --reference MODEL  also replay through MODEL, each on its own layout, and\n"
-		"                count the placements that differ (reference_differences)\n"
-		"  --lazy        free lazily, as the kernel has since 2.6.28: a freed area\n"
-		"                stays busy until the next purge event, or until an alloc\n"
-		"                finds no room (it purges and searches again)\n"
-		"  --json F      write the summary as JSON\n"
-		"  --events F    one CSV row per alloc/free: seq,op,id,size,align,addr,search\n"
-		"  --series F    fragmentation samples every N events (CSV)\n"
-		"  --every N     sampling interval for --series (default 1000)\n"
-		"  --lock-stat   take the model's lock around every call and time holds\n"
-		"  --lock TYPE   take this lock instead: spinlock, rwlock, mutex, ticket\n"
-		"  --threads N   replay the per-CPU streams on N threads (implies --lock-stat;\n"
-		"                --events and --series are single-threaded only)\n"
-		"  --scale K     with --threads: replay K interleaved copies of the trace\n"
-		"  --layout F    write the final busy areas as CSV (addr,size)\n"
-		"  --holds F     with --lock-stat: every hold time as CSV (op,ns)\n");
-}
 
 static int write_json(FILE *f, const char *trace_path,
 		      const struct vmt_trace *t, const struct replay_opts *o,
@@ -88,21 +54,6 @@ out:
 	json_decref(meta);
 	json_decref(sum);
 	return ret;
-}
-
-/* A positive integer option no larger than @max.  0, or -EINVAL (reported). */
-static int parse_count(const char *text, const char *option, uint64_t max, uint64_t *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(text, &end, 10);
-	if (errno || *end || !*out || *out > max || text[0] == '-') {
-		fprintf(stderr, "vmtrace replay: %s needs an integer from 1 to %" PRIu64 "\n",
-			option, max);
-		return -EINVAL;
-	}
-	return 0;
 }
 
 static bool writes_stdout(const char *path)
@@ -148,168 +99,201 @@ static int output_finish(struct output *out, int step, struct vmt_err *err)
 	return ret;
 }
 
-int cmd_replay(int argc, char **argv)
+/* The model names, space separated, into @buf. */
+static void model_names(char *buf, size_t size)
 {
-	static const struct option longopts[] = {
-		{ "allocator", required_argument, NULL, 'a' },
-		{ "range", required_argument, NULL, 'r' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "check", no_argument, NULL, 'c' },
-		{ "lowest-fit-audit", no_argument, NULL, 'A' },
-		{ "reference", required_argument, NULL, 'R' },
-		{ "lazy", no_argument, NULL, 'z' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "series", required_argument, NULL, 'S' },
-		{ "every", required_argument, NULL, 'n' },
-		{ "lock-stat", no_argument, NULL, 'L' },
-		{ "lock", required_argument, NULL, 'l' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "scale", required_argument, NULL, 'k' },
-		{ "layout", required_argument, NULL, 'y' },
-		{ "holds", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct replay_opts o = { .model = vm_allocator_find("linear"), .series_every = 1000,
-				 .scale = 1 };
-	struct output outputs[] = {
-		{ &o.events_csv }, { &o.series_csv }, { &o.holds_csv }, { &o.layout_csv },
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < vm_allocator_count && used < size; i++)
+		used += snprintf(buf + used, size - used, "%s%s", i ? " " : "",
+				 vm_allocators[i]->name);
+}
+
+/* -a and --reference: a model by name into a const struct vm_allocator_ops *. */
+static int parse_model(const char *text, void *dest, struct vmt_err *why)
+{
+	const struct vm_allocator_ops **model = dest;
+	char names[256];
+
+	*model = vm_allocator_find(text);
+	if (*model)
+		return 0;
+	model_names(names, sizeof(names));
+	vmt_err_set(why, "unknown allocator model '%s' (models: %s)", text, names);
+	return -EINVAL;
+}
+
+/* --lock: the lock type into struct replay_opts, which it overrides. */
+static int parse_lock(const char *text, void *dest, struct vmt_err *why)
+{
+	struct replay_opts *o = dest;
+
+	if (vm_lock_type_parse(text, &o->lock_type)) {
+		vmt_err_set(why, "'%s' is not spinlock, rwlock, mutex or ticket", text);
+		return -EINVAL;
+	}
+	o->lock_override = true;
+	return 0;
+}
+
+enum { EVENTS, SERIES, HOLDS, LAYOUT, JSON, NOUTPUTS };
+
+/* What the command line asks of the replay. */
+struct replay_request {
+	struct replay_opts o;
+	struct output outputs[NOUTPUTS];
+};
+
+/* The options that do not go together.  0, or -EINVAL after saying why. */
+static int check_combinations(const struct cli_command *cmd, const struct replay_request *r)
+{
+	const struct replay_opts *o = &r->o;
+	const struct output *out = r->outputs;
+
+	if (o->threads && (out[EVENTS].path || out[SERIES].path || out[HOLDS].path))
+		return cli_usage_error(cmd, "--events, --series and --holds are "
+				       "single-threaded: not with --threads");
+	if (o->threads && (o->lowest_fit_audit || o->reference))
+		return cli_usage_error(cmd, "--lowest-fit-audit and --reference are "
+				       "single-threaded: not with --threads");
+	/* A lazy free's search happens at its purge, not on its row. */
+	if (o->lazy && (o->threads || out[EVENTS].path))
+		return cli_usage_error(cmd, "--lazy is not with --threads or --events");
+	if (o->scale > 1 && !o->threads)
+		return cli_usage_error(cmd, "--scale goes with --threads");
+	if (out[HOLDS].path && !o->lock_stat)
+		return cli_usage_error(cmd, "--holds goes with --lock-stat");
+	return 0;
+}
+
+/* Fills @r from the command line.  0, or a result for cli_exit_status(). */
+static int parse_request(int argc, char **argv, struct replay_request *r)
+{
+	struct replay_opts *o = &r->o;
+	struct cli_window range = { 0 };
+	char model_help[256] = "allocator model (default linear): ";
+	const struct cli_option options[] = {
+		{ CLI_PARSE("allocator", 'a', "MODEL", model_help, parse_model, &o->model) },
+		{ CLI_PARSE("range", 0, "W", "main window: a preset or LO:HI (default: the "
+			    "trace's, else x86_64)", cli_parse_window, &range) },
+		{ CLI_FLAG("strict", 0, "inconsistent traces (docs/BAD_INPUT.md) are errors, "
+			   "not counts", &o->strict) },
+		{ CLI_FLAG("check", 0, "run the model's invariant checker after every event",
+			   &o->check) },
+		{ CLI_FLAG("lowest-fit-audit", 0, "count allocs that differ from lowest fit on "
+			   "the model's own layout (lowest_fit_departures)", &o->lowest_fit_audit) },
+		{ CLI_PARSE("reference", 0, "MODEL", "also replay through MODEL, each on its own "
+			    "layout, and count the placements that differ (reference_differences)",
+			    parse_model, &o->reference) },
+		{ CLI_FLAG("lazy", 0, "free lazily, as the kernel has since 2.6.28: a freed area "
+			   "stays busy until the next purge event, or until an alloc "
+			   "finds no room (it purges and searches again)", &o->lazy) },
+		{ CLI_STRING("json", 0, "F", "write the summary as JSON", &r->outputs[JSON].path) },
+		{ CLI_STRING("events", 0, "F.csv", "one CSV row per alloc/free: "
+			     "seq,op,id,size,align,addr,search", &r->outputs[EVENTS].path) },
+		{ CLI_STRING("series", 0, "F.csv", "fragmentation samples every N events (CSV)",
+			     &r->outputs[SERIES].path) },
+		{ CLI_U64("every", 0, "N", "sampling interval for --series (default 1000)",
+			  &o->series_every, 1, UINT64_MAX) },
+		{ CLI_FLAG("lock-stat", 0, "take the model's lock around every call and time holds",
+			   &o->lock_stat) },
+		{ CLI_PARSE("lock", 0, "TYPE", "take this lock instead: spinlock, rwlock, mutex, "
+			    "ticket", parse_lock, o) },
+		{ CLI_UNSIGNED("threads", 0, "N", "replay the per-CPU streams on N threads (implies "
+			       "--lock-stat; --events and --series are single-threaded only)",
+			       &o->threads, 1, 1024) },
+		{ CLI_UNSIGNED("scale", 0, "K", "with --threads: replay K interleaved copies of "
+			       "the trace", &o->scale, 1, 1024) },
+		{ CLI_STRING("layout", 0, "F.csv", "write the final busy areas as CSV (addr,size)",
+			     &r->outputs[LAYOUT].path) },
+		{ CLI_STRING("holds", 0, "F.csv", "with --lock-stat: every hold time as CSV (op,ns)",
+			     &r->outputs[HOLDS].path) },
 		{ NULL },
 	};
-	enum { EVENTS, SERIES, HOLDS, LAYOUT, JSON, NOUTPUTS };
+	const struct cli_command cmd = {
+		.name = "replay", .args = "TRACE", .min_args = 1, .max_args = 1,
+		.about = "Replays TRACE through an allocator model and prints what it measured.",
+		.options = options,
+	};
+	int first_arg, ret;
+
+	model_names(model_help + strlen(model_help), sizeof(model_help) - strlen(model_help));
+	ret = cli_parse(&cmd, argc, argv, &first_arg);
+	if (!ret)
+		ret = check_combinations(&cmd, r);
+	if (ret)
+		return ret;
+	o->has_range = range.given;
+	o->range_lo = range.lo;
+	o->range_hi = range.hi;
+	if (o->threads)
+		o->lock_stat = true;
+	o->trace_name = argv[first_arg];
+	return 0;
+}
+
+/*
+ * Loads the trace, opens the outputs, replays, writes the JSON, then syncs
+ * and renames every output; prints the summary unless one goes to stdout.
+ * Returns 0, or a negative errno with @err set.
+ */
+static int run_request(struct replay_request *r, struct vmt_err *err)
+{
+	const struct replay_opts *o = &r->o;
+	struct output *outputs = r->outputs;
 	struct replay_summary s;
 	struct vmt_trace t = { 0 };
-	struct vmt_err err = { { 0 } };
 	bool to_stdout = false;
-	uint64_t count;
-	int c, ret;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "a:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			o.model = vm_allocator_find(optarg);
-			if (!o.model) {
-				fprintf(stderr, "vmtrace replay: unknown allocator model '%s'\n", optarg);
-				replay_usage(stderr);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'r':
-			if (window_parse(optarg, &o.range_lo, &o.range_hi)) {
-				fprintf(stderr, "vmtrace replay: --range '%s' is not x86_64, i386 or LO:HI with LO < HI\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			o.has_range = true;
-			break;
-		case 's': o.strict = true; break;
-		case 'c': o.check = true; break;
-		case 'A': o.lowest_fit_audit = true; break;
-		case 'z': o.lazy = true; break;
-		case 'R':
-			o.reference = vm_allocator_find(optarg);
-			if (!o.reference) {
-				fprintf(stderr, "vmtrace replay: unknown reference model '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'j': outputs[JSON].path = optarg; break;
-		case 'e': outputs[EVENTS].path = optarg; break;
-		case 'S': outputs[SERIES].path = optarg; break;
-		case 'n':
-			if (parse_count(optarg, "--every", UINT64_MAX, &o.series_every))
-				return EXIT_USAGE;
-			break;
-		case 'L': o.lock_stat = true; break;
-		case 'l':
-			if (vm_lock_type_parse(optarg, &o.lock_type)) {
-				fprintf(stderr, "vmtrace replay: --lock '%s' is not spinlock, rwlock, mutex or ticket\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			o.lock_override = true;
-			break;
-		case 't':
-			if (parse_count(optarg, "--threads", 1024, &count))
-				return EXIT_USAGE;
-			o.threads = (unsigned)count;
-			break;
-		case 'k':
-			if (parse_count(optarg, "--scale", 1024, &count))
-				return EXIT_USAGE;
-			o.scale = (unsigned)count;
-			break;
-		case 'y': outputs[LAYOUT].path = optarg; break;
-		case 'H': outputs[HOLDS].path = optarg; break;
-		case 'h':
-			replay_usage(stdout);
-			return 0;
-		default:
-			replay_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (o.threads && (outputs[EVENTS].path || outputs[SERIES].path || outputs[HOLDS].path)) {
-		fprintf(stderr, "vmtrace replay: --events, --series and --holds are "
-			"single-threaded: not with --threads\n");
-		return EXIT_USAGE;
-	}
-	if (o.threads && (o.lowest_fit_audit || o.reference)) {
-		fprintf(stderr, "vmtrace replay: --lowest-fit-audit and --reference are "
-			"single-threaded: not with --threads\n");
-		return EXIT_USAGE;
-	}
-	if (o.lazy && (o.threads || outputs[EVENTS].path)) {
-		/* A lazy free's search happens at its purge, not on its row. */
-		fprintf(stderr, "vmtrace replay: --lazy is not with --threads or --events\n");
-		return EXIT_USAGE;
-	}
-	if (o.scale > 1 && !o.threads) {
-		fprintf(stderr, "vmtrace replay: --scale goes with --threads\n");
-		return EXIT_USAGE;
-	}
-	if (outputs[HOLDS].path && !o.lock_stat) {
-		fprintf(stderr, "vmtrace replay: --holds goes with --lock-stat\n");
-		return EXIT_USAGE;
-	}
-	if (o.threads)
-		o.lock_stat = true;
-	if (optind != argc - 1) {
-		fprintf(stderr, "vmtrace replay: expected one TRACE\n");
-		replay_usage(stderr);
-		return EXIT_USAGE;
-	}
-	o.trace_name = argv[optind];
-	ret = vmt_trace_load(o.trace_name, &t, &err);
+	ret = vmt_trace_load(o->trace_name, &t, err);
 	if (ret)
 		goto out;
 	for (int i = 0; i < NOUTPUTS; i++)
-		if ((ret = output_open(&outputs[i], &err)))
+		if ((ret = output_open(&outputs[i], err)))
 			goto out;
-	ret = o.threads ? replay_threads_run(&t, &o, &s, &err) : replay_run(&t, &o, &s, &err);
+	ret = o->threads ? replay_threads_run(&t, o, &s, err) : replay_run(&t, o, &s, err);
 	if (ret)
 		goto out;
 	if (outputs[JSON].path &&
-	    (ret = write_json(outputs[JSON].file.f, o.trace_name, &t, &o, &s))) {
-		vmt_err_set(&err, "%s: cannot write: %s", outputs[JSON].path, strerror(-ret));
+	    (ret = write_json(outputs[JSON].file.f, o->trace_name, &t, o, &s))) {
+		vmt_err_set(err, "%s: cannot write: %s", outputs[JSON].path, strerror(-ret));
 		goto out;
 	}
 	for (int step = 0; step < 2; step++)
 		for (int i = 0; i < NOUTPUTS; i++)
-			if ((ret = output_finish(&outputs[i], step, &err)))
+			if ((ret = output_finish(&outputs[i], step, err)))
 				goto out;
 	for (int i = 0; i < NOUTPUTS; i++)
 		to_stdout |= writes_stdout(outputs[i].path);
 	if (!to_stdout) {
-		printf("%s through %s (%s)\n", o.trace_name, o.model->name, o.model->description);
+		printf("%s through %s (%s)\n", o->trace_name, o->model->name, o->model->description);
 		summary_print(stdout, &s);
 	}
 out:
 	for (int i = 0; i < NOUTPUTS; i++)
 		outfile_abort(&outputs[i].file);
 	vmt_trace_free(&t);
+	return ret;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct replay_request r = {
+		.o = { .model = vm_allocator_find("linear"), .series_every = 1000, .scale = 1 },
+	};
+	struct vmt_err err = { { 0 } };
+	int ret;
+
+	r.outputs[EVENTS].slot = &r.o.events_csv;
+	r.outputs[SERIES].slot = &r.o.series_csv;
+	r.outputs[HOLDS].slot = &r.o.holds_csv;
+	r.outputs[LAYOUT].slot = &r.o.layout_csv;
+	ret = parse_request(argc, argv, &r);
+	if (ret)
+		return cli_exit_status(ret);
+	ret = run_request(&r, &err);
 	if (ret) {
 		fprintf(stderr, "vmtrace replay: %s\n", err.msg[0] ? err.msg : strerror(-ret));
 		return 1;

@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "build/cli/version.h"	/* VMTRACE_COMMIT, made by scripts/version_h.sh */
 #include "cli/commands.h"
+
+#define VMTRACE_VERSION "0.1"
 
 static const struct command {
 	const char *name;
@@ -25,7 +28,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: vmtrace COMMAND [ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n`vmtrace COMMAND --help` describes each.\n");
+	fprintf(f, "\n`vmtrace COMMAND --help` describes each; `vmtrace --version` names the build.\n");
 }
 
 int main(int argc, char **argv)
@@ -36,6 +39,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("vmtrace %s (%s)\n", VMTRACE_VERSION, VMTRACE_COMMIT);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

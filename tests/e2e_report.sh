@@ -1,9 +1,10 @@
 #!/bin/sh
 # `vmtrace report` from replay summaries: one column per model, audit and
 # --lazy figures taken from their own runs, the eager/lazy table, the
-# benchmark section, and bad input refused with no partial report.  Every
-# summary figure checked here is read back from the summaries with jq, not
-# from the report's own code.
+# departures with each model's notes from the registry, the benchmark
+# section with the machine bench/host.sh recorded (or none), and bad input
+# refused with no partial report.  Every summary figure checked here is read
+# back from the summaries with jq, not from the report's own code.
 set -eu
 vmtrace=${VMTRACE:-build/vmtrace}
 cd "$(dirname "$0")/.."
@@ -20,6 +21,10 @@ for model in linear augmented; do
 	"$vmtrace" replay -a "$model" --lazy --json "$tmp/$model.lazy.json" "$trace" > /dev/null
 	sums="$sums $tmp/$model.json $tmp/$model.audit.json $tmp/$model.lazy.json"
 done
+# An audit run alone of a model that departs: in the departures, not the table.
+"$vmtrace" replay -a augmented-5.2 --lowest-fit-audit --reference linear \
+	--json "$tmp/augmented-5.2.audit.json" "$trace" > /dev/null
+sums="$sums $tmp/augmented-5.2.audit.json"
 # shellcheck disable=SC2086
 "$vmtrace" report -o "$tmp/R.md" --commit test --date 2026-01-01 $sums > /dev/null
 grep -q '^| metric | linear | augmented |$' "$tmp/R.md" || fail "no table with one column per model"
@@ -38,6 +43,17 @@ row=$(jq -rs '[.[0].summary.alloc_search_mean, .[1].summary.alloc_search_mean,
 grep -qxF "$row" "$tmp/R.md" || fail "eager/lazy row: want '$row', got: $(grep '^| augmented |' "$tmp/R.md")"
 # Lowest-fit departures come from the audit run: augmented is lowest fit.
 grep -q '^| lowest-fit departures | 0 | 0 |$' "$tmp/R.md" || fail "audit row"
+# The departures: the models without notes named as exact, then one line per
+# audited model with notes, its figures from its audit run, its notes after.
+grep -q '^`linear`, `rbtree` and `augmented` are lowest-address first fit by design' \
+	"$tmp/R.md" || fail "exact models: $(grep 'first fit by design' "$tmp/R.md")"
+# shellcheck disable=SC2046
+set -- $(jq -r '.summary | "\(.lowest_fit_departures) \(.allocs) \(.reference_differences)"' \
+	"$tmp/augmented-5.2.audit.json")
+departures="- **augmented-5.2**: $1 of $2 allocations departed from lowest fit on the model's own layout; $3 ended at another address than linear placed them (one early difference changes every later layout). 5.2's find_vmap_lowest_match() prunes"
+grep -qF -- "$departures" "$tmp/R.md" ||
+	fail "departures line: want '$departures', got: $(grep '^- \*\*' "$tmp/R.md")"
+[ "$(grep -c '^- \*\*' "$tmp/R.md")" -eq 1 ] || fail "departures of a model without audit runs"
 
 # The benchmark section renders bench/replay.sh's JSON (shape as it writes
 # it): the timed row with its search split and bound, and the stress table.
@@ -78,6 +94,18 @@ for row in '| load a binary trace, no model (1000 events) | 3e+07 | 1e+08 | 8e+0
 	grep -qxF "$row" "$tmp/R4.md" || fail "ceiling row: want '$row', got: $(grep '^| [lpr][oae]' "$tmp/R4.md")"
 done
 grep -qF '(`bench/bench_floors.c`, median of 3 runs, commit def5678)' "$tmp/R4.md" || fail "floors paragraph"
+# No host.json: the machine is not recorded, and nothing else says which.
+grep -qF 'Benchmarked on: machine not recorded' "$tmp/R4.md" || fail "no host.json"
+# With bench/host.sh's file, the report names the machine from it.
+bench/host.sh "$tmp/bench/host.json"
+# shellcheck disable=SC2086
+"$vmtrace" report -o "$tmp/R6.md" --bench "$tmp/bench" --commit test $sums > /dev/null
+machine=$(jq -r '"Benchmarked on: \(.cpu_model), \(.cores) cores, \(.memory_gib) GiB, hypervisor \(.hypervisor) (from \(.hypervisor_source))"' \
+	"$tmp/bench/host.json")
+kernel=$(jq -r '"kernel \(.kernel); recorded by `bench/host.sh` at commit \(.commit) on \(.date)."' \
+	"$tmp/bench/host.json")
+grep -F "$machine" "$tmp/R6.md" | grep -qF "$kernel" ||
+	fail "host.json: want '$machine ... $kernel', got: $(grep '^Benchmarked on' "$tmp/R6.md")"
 grep -qF 'costs 800 ns for a mapped file (50% of it mapped in 2 MiB entries' "$tmp/R4.md" ||
 	fail "file touch figures: $(grep -o 'costs [^,]*,' "$tmp/R4.md")"
 grep -q '^- Replay (2.5e+06 events/s at most, below the target: out of reach here): ' "$tmp/R4.md" ||
