@@ -1,4 +1,10 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * What the replay loops share besides the engine (replay/replay_prep.h):
+ * the window rules, an alloc event as a model call, event messages, the
+ * lock choice, and the summary's search, fragmentation and lock figures.
+ * Stateless: every function works on its arguments only.
+ */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the single- and multi-threaded replays share: the window rules
- * (replay.h explains them), turning an alloc event into a model call, and
- * choosing the lock.  Internal to replay/.
+ * What the single- and multi-threaded replays share besides the engine:
+ * the window rules (replay.h explains them), turning an alloc event into a
+ * model call, messages about an event, choosing the lock, and the
+ * summary's figures.  Internal to replay/.
  */
 #ifndef VMTRACE_REPLAY_PREP_H
 #define VMTRACE_REPLAY_PREP_H
