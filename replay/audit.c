@@ -90,6 +90,7 @@ static int audit_end(void *state, struct replay_worker *w, struct replay_summary
 const struct replay_hook audit_hook = {
 	.option = "--lowest-fit-audit",
 	.threaded = true,
+	.watches_model = true,
 	.wanted = audit_wanted,
 	.create = audit_create,
 	.destroy = audit_destroy,

@@ -10,8 +10,10 @@
  *     its area for it, lazily freed areas (--lazy) excepted: those are
  *     the lazy hook's until it gives them back;
  *   - every model alloc and free is made in a section (section_enter/
- *     section_exit), timed as that operation when the engine locks, and
- *     every hook watching a call runs inside its section;
+ *     section_exit), timed as that operation when the engine locks; the
+ *     hooks that watch the model (audit, reference, check) run inside the
+ *     section of the call they watch, the hooks that only record what
+ *     happened (events, series, span) after it, outside any lock;
  *   - a kernel-failed alloc leaves nothing in the model: its area goes
  *     back through the same free section as any other.
  */
@@ -83,15 +85,20 @@ static void section_exit(struct replay_worker *w, int op, uint64_t held, uint64_
 		replay_lock_release(&e->lock);
 }
 
+/* Which hooks a RUN_HOOKS runs. */
+enum { HOOKS_ALL, HOOKS_WATCHING, HOOKS_RECORDING };
+
 /*
- * Runs callback @cb of every hook that has it, stopping at the first
- * error.  @args: the arguments after the hook's state.
+ * Runs callback @cb of every hook that has it, among @which, stopping at
+ * the first error.  @args: the arguments after the hook's state.
  */
-#define RUN_HOOKS(e, ret, cb, ...)                                                    \
-	do {                                                                          \
-		for (size_t i_ = 0; !(ret) && i_ < (e)->nhooks; i_++)                 \
-			if ((e)->hook[i_]->cb)                                        \
-				(ret) = (e)->hook[i_]->cb((e)->state[i_], __VA_ARGS__); \
+#define RUN_HOOKS(e, ret, which, cb, ...)                                                  \
+	do {                                                                               \
+		for (size_t i_ = 0; !(ret) && i_ < (e)->nhooks; i_++)                      \
+			if ((e)->hook[i_]->cb &&                                           \
+			    ((which) == HOOKS_ALL ||                                       \
+			     (e)->hook[i_]->watches_model == ((which) == HOOKS_WATCHING))) \
+				(ret) = (e)->hook[i_]->cb((e)->state[i_], __VA_ARGS__);      \
 	} while (0)
 
 static bool hooks_hold_room(struct replay_engine *e)
@@ -113,7 +120,7 @@ static int release_area(struct replay_worker *w, uint64_t addr, uint64_t size,
 	*search = 0;
 	ret = e->o->model->free(e->m, addr, search);
 	if (!ret)
-		RUN_HOOKS(e, ret, release, w, addr, size);
+		RUN_HOOKS(e, ret, HOOKS_WATCHING, release, w, addr, size);
 	section_exit(w, LOCK_OP_FREE, held, *search);
 	return ret;
 }
@@ -140,13 +147,14 @@ static int replay_live(struct replay_worker *w, struct replay_op *op)
 	ret = e->o->model->reserve(e->m, ev->va, ev->size);
 	if (!ret) {
 		*id = (struct track_id){ ev->va, ev->size, true };
-		RUN_HOOKS(e, ret, live, w, op);
+		RUN_HOOKS(e, ret, HOOKS_WATCHING, live, w, op);
 	}
 	section_exit(w, SECTION_WATCH, held, 0);
 	if (ret)
 		return replay_worker_error(w, ret, "live %s: reserving 0x%" PRIx64 " failed: %s",
 					   replay_id_name(e, ev), ev->va, strerror(-ret));
-	return 0;
+	RUN_HOOKS(e, ret, HOOKS_RECORDING, live, w, op);
+	return ret;
 }
 
 /* The model's alloc call for @op, its search in *@steps and op->search. */
@@ -181,7 +189,7 @@ static int replay_alloc(struct replay_worker *w, struct replay_op *op)
 		int room = 0;
 
 		section_exit(w, LOCK_OP_ALLOC, held, steps);
-		RUN_HOOKS(e, room, make_room, w);
+		RUN_HOOKS(e, room, HOOKS_ALL, make_room, w);
 		if (room)
 			return room;
 		held = section_enter(w, LOCK_OP_ALLOC);
@@ -200,8 +208,9 @@ static int replay_alloc(struct replay_worker *w, struct replay_op *op)
 	if (op->placed && !op->kernel_failed && (ev->flags & VMT_F_VA) && ev->va == op->addr)
 		w->kernel_va_matches++;
 	ret = histogram_add(&w->alloc_search, op->search);
-	RUN_HOOKS(e, ret, alloc, w, op);
+	RUN_HOOKS(e, ret, HOOKS_WATCHING, alloc, w, op);
 	section_exit(w, LOCK_OP_ALLOC, held, steps);
+	RUN_HOOKS(e, ret, HOOKS_RECORDING, alloc, w, op);
 	if (ret || !op->placed || !op->kernel_failed)
 		return ret;
 	/*
@@ -227,7 +236,7 @@ static int replay_free(struct replay_worker *w, struct replay_op *op, bool repla
 		op->addr = id->addr;
 		op->size = id->size;
 		id->placed = false;
-		RUN_HOOKS(e, ret, keep, w, op, &kept);
+		RUN_HOOKS(e, ret, HOOKS_ALL, keep, w, op, &kept);
 		if (!ret && !kept) {
 			ret = replay_engine_release(w, op->addr, op->size, &op->search);
 			if (ret)
@@ -236,11 +245,12 @@ static int replay_free(struct replay_worker *w, struct replay_op *op, bool repla
 							   op->addr, strerror(-ret));
 		}
 	}
-	if (ret || !e->free_hooks)
-		return ret;
-	held = section_enter(w, SECTION_WATCH);
-	RUN_HOOKS(e, ret, free, w, op);
-	section_exit(w, SECTION_WATCH, held, 0);
+	if (!ret && e->free_watchers) {
+		held = section_enter(w, SECTION_WATCH);
+		RUN_HOOKS(e, ret, HOOKS_WATCHING, free, w, op);
+		section_exit(w, SECTION_WATCH, held, 0);
+	}
+	RUN_HOOKS(e, ret, HOOKS_RECORDING, free, w, op);
 	return ret;
 }
 
@@ -267,7 +277,7 @@ int replay_engine_event(struct replay_worker *w, size_t index, unsigned copy)
 	case VMT_FREE:
 		return replay_free(w, &op, c->replay[index]);
 	case VMT_PURGE:
-		RUN_HOOKS(e, ret, purge, w);
+		RUN_HOOKS(e, ret, HOOKS_ALL, purge, w);
 		return ret;
 	}
 	return -EINVAL;
@@ -277,7 +287,7 @@ int replay_engine_step(struct replay_worker *w, size_t index)
 {
 	int ret = 0;
 
-	RUN_HOOKS(w->e, ret, step, w, index);
+	RUN_HOOKS(w->e, ret, HOOKS_ALL, step, w, index);
 	return ret;
 }
 
@@ -302,7 +312,7 @@ int replay_engine_init(struct replay_engine *e, const struct vmt_trace *t,
 			ret = -EINVAL;
 			goto out;
 		}
-		e->free_hooks |= hooks[i]->free != NULL;
+		e->free_watchers |= hooks[i]->watches_model && hooks[i]->free;
 		e->hook[e->nhooks++] = hooks[i];
 	}
 	if ((uint64_t)(t->ids.count ? t->ids.count : 1) * copies > UINT32_MAX) {
@@ -367,7 +377,7 @@ int replay_engine_finish(struct replay_engine *e, struct replay_worker *w, size_
 			     histogram_merge(&free_search, &w[i].free_search)))
 			ret = -ENOMEM;
 	}
-	RUN_HOOKS(e, ret, end, w, s);
+	RUN_HOOKS(e, ret, HOOKS_ALL, end, w, s);
 	if (ret || (ret = frag_measure(e->o->model, e->m, e->w.main_lo, e->w.main_hi, &f)))
 		goto out;
 	replay_summarize_searches(&alloc_search, &free_search, s);
@@ -420,6 +430,7 @@ static int check_release(void *state, struct replay_worker *w, uint64_t addr, ui
 const struct replay_hook check_hook = {
 	.option = "--check",
 	.threaded = true,
+	.watches_model = true,
 	.wanted = check_wanted,
 	.live = check_op,
 	.alloc = check_op,

@@ -7,11 +7,12 @@
  *
  * Critical sections.  Every model call is made in a section: with a lock
  * (--lock-stat, --threads) the section holds it and is timed, as alloc or
- * free (replay/lockstat.h); the hooks watching that call run inside the
- * same section, so with --threads they see the model exactly as the call
- * left it.  Hooks that watch an event without a model call (a free of an
- * id the model does not hold) run under the lock too with --threads, but
- * untimed.
+ * free (replay/lockstat.h); the hooks watching the model (watches_model)
+ * run inside the same section, so with --threads they see the model
+ * exactly as the call left it.  Watching an event without a model call (a
+ * free of an id the model does not hold), they run under the lock too
+ * with --threads, but untimed.  The other hooks only record what happened,
+ * after the section: they never lengthen a hold.
  *
  * Workers.  A worker is what one thread counts on its own: failed allocs,
  * va matches, search lengths, lock accounts, and its first error.  The
@@ -52,7 +53,10 @@ struct replay_op {
  */
 struct replay_hook {
 	const char *option;	/* e.g. "--lazy"; NULL: always on, single-threaded */
-	bool threaded;		/* meaningful with --threads (then under the lock) */
+	bool threaded;		/* meaningful with --threads */
+	/* Runs inside the section of the model call it sees (with --threads,
+	 * under the lock); the others run after it, outside the lock. */
+	bool watches_model;
 	bool (*wanted)(const struct replay_opts *o);
 	int (*create)(struct replay_engine *e, void **state, struct vmt_err *err);
 	void (*destroy)(struct replay_engine *e, void *state);
@@ -100,7 +104,7 @@ struct replay_engine {
 	bool locked;			/* model calls take the lock and are timed */
 	bool lock_ready;
 	struct replay_lock lock;
-	bool free_hooks;		/* some hook watches every free */
+	bool free_watchers;		/* some hook watching the model sees frees */
 	size_t nhooks;
 	const struct replay_hook *hook[REPLAY_HOOKS_MAX];
 	void *state[REPLAY_HOOKS_MAX];

@@ -126,6 +126,7 @@ static int reference_end(void *state, struct replay_worker *w, struct replay_sum
 const struct replay_hook reference_hook = {
 	.option = "--reference",
 	.threaded = true,
+	.watches_model = true,
 	.wanted = reference_wanted,
 	.create = reference_create,
 	.destroy = reference_destroy,
