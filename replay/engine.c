@@ -25,7 +25,8 @@
 
 #include "replay/engine.h"
 
-/* Every optional behaviour, in the order it sees each event. */
+/* Every optional behaviour, in the order each sees an event (those
+ * watching the model before those recording, engine.h). */
 static const struct replay_hook *const hooks[] = {
 	&audit_hook, &reference_hook, &lazy_hook, &events_hook, &series_hook, &span_hook,
 	&check_hook,
