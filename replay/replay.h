@@ -1,7 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The replay engine: applies a trace's snapshot, then its events in order,
- * to one allocator model, and measures it (replay/metrics.h).
+ * to one allocator model, and measures it (replay/metrics.h).  Two loops,
+ * one engine (replay/engine.h): replay_run() on one thread, and
+ * replay_threads_run() (replay_threads.h) on several.  Both judge the
+ * trace by the same rules (replay/track.h, docs/BAD_INPUT.md), so every
+ * count and every --strict error is the same in both; both make every
+ * model call through the same locked, timed path.
+ *
+ * Options with --threads.  --strict, --check, --range, --lock-stat,
+ * --lock, --layout, --holds, --lowest-fit-audit and --reference mean the
+ * same as without; the checker, the audit, the reference and the layout
+ * run under the model lock.  --lazy, --events and --series need one order
+ * of events, which threads do not have: replay_threads_run() rejects them
+ * (-EINVAL, with a message).
  *
  * Windows.  The main window is --range, else the trace's `range` line,
  * else the x86_64 preset.  An alloc without vstart/vend is bounded by the
@@ -36,10 +48,11 @@ struct replay_opts {
 	/* Frees lazily, as the kernel does since 2.6.28: a freed area stays
 	 * busy in the model until the next purge event, or until an alloc
 	 * finds no room (which purges and retries once).  Not with
-	 * events_csv (a free's search happens at the purge) nor threads. */
+	 * events_csv (a free's search happens at the purge) nor threads
+	 * (-EINVAL). */
 	bool lazy;
-	FILE *events_csv;	/* per alloc/free rows, or NULL */
-	FILE *series_csv;	/* fragmentation samples, or NULL */
+	FILE *events_csv;	/* per alloc/free rows, or NULL; not with threads */
+	FILE *series_csv;	/* fragmentation samples, or NULL; not with threads */
 	uint64_t series_every;	/* sample every N events (> 0 when series_csv) */
 	bool lock_stat;		/* take the lock around model calls and time them */
 	bool lock_override;	/* take lock_type instead of the model's own */
@@ -55,8 +68,9 @@ struct replay_opts {
 
 /*
  * Replays @t.  Returns 0 with *@s filled, or a negative errno with the
- * reason in @err: -EINVAL (an inconsistency under --strict), -EFAULT (an
- * invariant broke under --check), -ENOMEM, -EIO (writing a CSV failed).
+ * reason in @err: -EINVAL (an inconsistency under --strict, or --lazy with
+ * --events), -EFAULT (an invariant broke under --check), -ENOMEM, -EIO
+ * (writing a CSV failed).
  */
 int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	       struct replay_summary *s, struct vmt_err *err);

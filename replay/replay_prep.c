@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * What the replay loops share besides the engine (replay/replay_prep.h):
+ * the window rules, an alloc event as a model call, event messages, the
+ * lock choice, and the summary's search, fragmentation and lock figures.
+ * Stateless: every function works on its arguments only.
+ */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "lib/vmmath.h"
@@ -82,6 +89,28 @@ int alloc_call_prepare(const struct vmt_trace *t, const struct replay_windows *w
 	/* The kernel never aligns below a page; neither do the models. */
 	call->align = vm_max(align, t->page_size);
 	return 0;
+}
+
+void replay_event_verror(struct vmt_err *err, const struct vmt_trace *t, const char *name,
+			 size_t index, const char *fmt, va_list ap)
+{
+	char what[512];
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	if (t->line)
+		vmt_err_set(err, "%s:%" PRIu32 ": %s", name, t->line[index], what);
+	else
+		vmt_err_set(err, "%s: event %zu: %s", name, index, what);
+}
+
+void replay_event_error(struct vmt_err *err, const struct vmt_trace *t, const char *name,
+			size_t index, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	replay_event_verror(err, t, name, index, fmt, ap);
+	va_end(ap);
 }
 
 int replay_lock_choose(const struct replay_opts *o, struct replay_lock *l)

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the single- and multi-threaded replays share: the window rules
- * (replay.h explains them), turning an alloc event into a model call, and
- * choosing the lock.  Internal to replay/.
+ * What the single- and multi-threaded replays share besides the engine:
+ * the window rules (replay.h explains them), turning an alloc event into a
+ * model call, messages about an event, choosing the lock, and the
+ * summary's figures.  Internal to replay/.
  */
 #ifndef VMTRACE_REPLAY_PREP_H
 #define VMTRACE_REPLAY_PREP_H
+
+#include <stdarg.h>
 
 #include "replay/frag.h"
 #include "lib/histogram.h"
@@ -38,6 +41,16 @@ struct alloc_call {
 int alloc_call_prepare(const struct vmt_trace *t, const struct replay_windows *w,
 		       const struct vmt_event *ev, struct alloc_call *call,
 		       char *why, size_t why_len);
+
+/*
+ * Sets `TRACE:LINE: what` in @err for event @index of @t (`TRACE: event
+ * N: what` when the trace has no line numbers), unless @err is set.
+ */
+void replay_event_error(struct vmt_err *err, const struct vmt_trace *t, const char *name,
+			size_t index, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void replay_event_verror(struct vmt_err *err, const struct vmt_trace *t, const char *name,
+			 size_t index, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 
 /* Initializes the lock the replay takes: --lock, else the model's own. */
 int replay_lock_choose(const struct replay_opts *o, struct replay_lock *l);

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The span maxima of the single-threaded replay: max_span and
+ * max_live_bytes, after the snapshot and after every event.  Not an
+ * option: always on without --threads, and off with it, where no event
+ * comes after another on every stream (replay_threads.h).
+ *
+ * The highest end of the busy areas in the main window is kept as a
+ * max-heap of (end, id) with lazy deletion: an entry is stale once its id
+ * is no longer placed (struct track_id) with that end, and stale tops are
+ * popped when the span is asked.  Invariant: live_bytes is the sum of the
+ * placed areas' bytes inside the main window.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "lib/vmmath.h"
+#include "replay/engine.h"
+
+struct end_entry {
+	uint64_t end;
+	uint32_t id;
+};
+
+struct span {
+	struct end_entry *e;
+	size_t n, cap;
+	uint64_t live_bytes;		/* busy bytes inside the main window */
+	uint64_t max_span, max_live_bytes;
+};
+
+static bool span_wanted(const struct replay_opts *o)
+{
+	(void)o;
+	return true;
+}
+
+static int span_create(struct replay_engine *e, void **state, struct vmt_err *err)
+{
+	(void)e;
+	(void)err;
+	*state = calloc(1, sizeof(struct span));
+	return *state ? 0 : -ENOMEM;
+}
+
+static void span_destroy(struct replay_engine *e, void *state)
+{
+	struct span *sp = state;
+
+	(void)e;
+	if (sp)
+		free(sp->e);
+	free(sp);
+}
+
+static int heap_push(struct span *h, uint64_t end, uint32_t id)
+{
+	size_t i;
+
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 1024;
+		struct end_entry *e = realloc(h->e, cap * sizeof(*e));
+
+		if (!e)
+			return -ENOMEM;
+		h->e = e;
+		h->cap = cap;
+	}
+	for (i = h->n++; i && h->e[(i - 1) / 2].end < end; i = (i - 1) / 2)
+		h->e[i] = h->e[(i - 1) / 2];
+	h->e[i] = (struct end_entry){ end, id };
+	return 0;
+}
+
+static void heap_pop(struct span *h)
+{
+	struct end_entry last = h->e[--h->n];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < h->n) {
+		if (c + 1 < h->n && h->e[c + 1].end > h->e[c].end)
+			c++;
+		if (h->e[c].end <= last.end)
+			break;
+		h->e[i] = h->e[c];
+		i = c;
+	}
+	if (h->n)
+		h->e[i] = last;
+}
+
+static bool in_main_window(const struct replay_engine *e, uint64_t addr, uint64_t size)
+{
+	return addr < e->w.main_hi && addr + size > e->w.main_lo;
+}
+
+static uint64_t clipped_end(const struct replay_engine *e, uint64_t addr, uint64_t size)
+{
+	return vm_min(addr + size, e->w.main_hi);
+}
+
+static uint64_t window_bytes(const struct replay_engine *e, uint64_t addr, uint64_t size)
+{
+	return vm_min(addr + size, e->w.main_hi) - vm_max(addr, e->w.main_lo);
+}
+
+/* Span after the current event: highest placed end in the window - lo. */
+static uint64_t span_now(struct span *sp, const struct replay_engine *e)
+{
+	while (sp->n) {
+		const struct end_entry *top = &sp->e[0];
+		const struct track_id *id = &e->track.ids[top->id];
+
+		if (id->placed && in_main_window(e, id->addr, id->size) &&
+		    clipped_end(e, id->addr, id->size) == top->end)
+			return top->end - e->w.main_lo;
+		heap_pop(sp);
+	}
+	return 0;
+}
+
+/* An area the model now holds for @op's id. */
+static int span_busy(void *state, struct replay_worker *w, const struct replay_op *op)
+{
+	struct span *sp = state;
+	const struct replay_engine *e = w->e;
+
+	if (!op->placed || op->kernel_failed || !in_main_window(e, op->addr, op->size))
+		return 0;
+	sp->live_bytes += window_bytes(e, op->addr, op->size);
+	return heap_push(sp, clipped_end(e, op->addr, op->size), op->gid);
+}
+
+/* The id's area is gone from the trace (its heap entry is now stale). */
+static int span_freed(void *state, struct replay_worker *w, const struct replay_op *op)
+{
+	struct span *sp = state;
+
+	if (op->placed && in_main_window(w->e, op->addr, op->size))
+		sp->live_bytes -= window_bytes(w->e, op->addr, op->size);
+	return 0;
+}
+
+/* After every event, and after the snapshot's last live line. */
+static int span_step(void *state, struct replay_worker *w, size_t index)
+{
+	struct span *sp = state;
+	const struct vmt_trace *t = w->e->t;
+	uint64_t span;
+
+	if (t->ev[index].op == VMT_LIVE && index + 1 < t->nev && t->ev[index + 1].op == VMT_LIVE)
+		return 0;
+	span = span_now(sp, w->e);
+	if (span > sp->max_span)
+		sp->max_span = span;
+	if (sp->live_bytes > sp->max_live_bytes)
+		sp->max_live_bytes = sp->live_bytes;
+	return 0;
+}
+
+static int span_end(void *state, struct replay_worker *w, struct replay_summary *s)
+{
+	struct span *sp = state;
+
+	(void)w;
+	s->max_span = sp->max_span;
+	s->max_live_bytes = sp->max_live_bytes;
+	return 0;
+}
+
+const struct replay_hook span_hook = {
+	.wanted = span_wanted,
+	.create = span_create,
+	.destroy = span_destroy,
+	.live = span_busy,
+	.alloc = span_busy,
+	.free = span_freed,
+	.step = span_step,
+	.end = span_end,
+};
