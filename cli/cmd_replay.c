@@ -151,18 +151,16 @@ static int check_combinations(const struct cli_command *cmd, const struct replay
 	const struct replay_opts *o = &r->o;
 	const struct output *out = r->outputs;
 
-	if (o->threads && (out[EVENTS].path || out[SERIES].path || out[HOLDS].path))
-		return cli_usage_error(cmd, "--events, --series and --holds are "
-				       "single-threaded: not with --threads");
-	if (o->threads && (o->lowest_fit_audit || o->reference))
-		return cli_usage_error(cmd, "--lowest-fit-audit and --reference are "
+	/* Rows and samples need one order of events; threads have none. */
+	if (o->threads && (out[EVENTS].path || out[SERIES].path))
+		return cli_usage_error(cmd, "--events and --series are "
 				       "single-threaded: not with --threads");
 	/* A lazy free's search happens at its purge, not on its row. */
 	if (o->lazy && (o->threads || out[EVENTS].path))
 		return cli_usage_error(cmd, "--lazy is not with --threads or --events");
 	if (o->scale > 1 && !o->threads)
 		return cli_usage_error(cmd, "--scale goes with --threads");
-	if (out[HOLDS].path && !o->lock_stat)
+	if (out[HOLDS].path && !o->lock_stat && !o->threads)
 		return cli_usage_error(cmd, "--holds goes with --lock-stat");
 	return 0;
 }
@@ -201,7 +199,7 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
 		{ CLI_PARSE("lock", 0, "TYPE", "take this lock instead: spinlock, rwlock, mutex, "
 			    "ticket", parse_lock, o) },
 		{ CLI_UNSIGNED("threads", 0, "N", "replay the per-CPU streams on N threads (implies "
-			       "--lock-stat; --events and --series are single-threaded only)",
+			       "--lock-stat; --events, --series and --lazy are single-threaded only)",
 			       &o->threads, 1, 1024) },
 		{ CLI_UNSIGNED("scale", 0, "K", "with --threads: replay K interleaved copies of "
 			       "the trace", &o->scale, 1, 1024) },
