@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/grow.h"
 #include "trace/trace_io.h"
 #include "capture/kallsyms.h"
 
@@ -24,15 +25,10 @@ static int ksyms_push(struct ksyms *k, uint64_t addr, const char *name, size_t l
 {
 	struct ksym *s;
 
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 1 << 16;
-
-		s = realloc(k->syms, cap * sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		k->syms = s;
-		k->cap = cap;
-	}
+	s = grow_array(k->syms, &k->cap, k->n, sizeof(*s), 1 << 16);
+	if (!s)
+		return -ENOMEM;
+	k->syms = s;
 	s = &k->syms[k->n];
 	s->addr = addr;
 	k->n++;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/grow.h"
 #include "trace/trace_text.h"
 #include "capture/classify.h"
 #include "capture/lock_waits.h"
@@ -138,15 +139,10 @@ static struct vmt_lock_stat *new_lock(struct vmt_lock_waits *w, uint64_t addr,
 {
 	struct vmt_lock_stat *l;
 
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 8;
-
-		l = realloc(w->locks, cap * sizeof(*l));
-		if (!l)
-			return NULL;
-		w->locks = l;
-		w->cap = cap;
-	}
+	l = grow_array(w->locks, &w->cap, w->n, sizeof(*l), 8);
+	if (!l)
+		return NULL;
+	w->locks = l;
 	l = &w->locks[w->n];
 	*l = (struct vmt_lock_stat){ .addr = addr, .name = unique_name(w, name) };
 	if (!l->name)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/grow.h"
 #include "trace/trace_io.h"
 #include "capture/scan.h"
 #include "capture/vmallocinfo.h"
@@ -29,15 +30,11 @@ void vmt_snapshot_free(struct vmt_snapshot *s)
 
 int vmt_snapshot_add(struct vmt_snapshot *s, const struct vmt_snap_area *a)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct vmt_snap_area *areas = realloc(s->areas, cap * sizeof(*areas));
+	struct vmt_snap_area *areas = grow_array(s->areas, &s->cap, s->n, sizeof(*areas), 256);
 
-		if (!areas)
-			return -ENOMEM;
-		s->areas = areas;
-		s->cap = cap;
-	}
+	if (!areas)
+		return -ENOMEM;
+	s->areas = areas;
 	s->areas[s->n++] = *a;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/grow.h"
 #include "replay/engine.h"
 
 struct lazy_area {
@@ -56,17 +57,13 @@ static int lazy_keep(void *state, struct replay_worker *w, const struct replay_o
 		     bool *kept)
 {
 	struct lazy *l = state;
+	struct lazy_area *grown;
 
 	(void)w;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 256;
-		struct lazy_area *grown = realloc(l->a, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		l->a = grown;
-		l->cap = cap;
-	}
+	grown = grow_array(l->a, &l->cap, l->n, sizeof(*grown), 256);
+	if (!grown)
+		return -ENOMEM;
+	l->a = grown;
 	l->a[l->n++] = (struct lazy_area){ op->addr, op->size };
 	*kept = true;
 	return 0;

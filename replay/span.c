@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "lib/grow.h"
 #include "lib/vmmath.h"
 #include "replay/engine.h"
 
@@ -57,15 +58,11 @@ static int heap_push(struct span *h, uint64_t end, uint32_t id)
 {
 	size_t i;
 
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 1024;
-		struct end_entry *e = realloc(h->e, cap * sizeof(*e));
+	struct end_entry *e = grow_array(h->e, &h->cap, h->n, sizeof(*e), 1024);
 
-		if (!e)
-			return -ENOMEM;
-		h->e = e;
-		h->cap = cap;
-	}
+	if (!e)
+		return -ENOMEM;
+	h->e = e;
 	for (i = h->n++; i && h->e[(i - 1) / 2].end < end; i = (i - 1) / 2)
 		h->e[i] = h->e[(i - 1) / 2];
 	h->e[i] = (struct end_entry){ end, id };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/grow.h"
 #include "report/report.h"
 
 /* Least-squares slope of log10(y) against log10(live) over @model's rows. */
@@ -39,15 +40,10 @@ static int append_row(struct live_row **rows, size_t *n, size_t *cap,
 {
 	struct live_row *grown;
 
-	if (*n == *cap) {
-		size_t more = *cap ? 2 * *cap : 64;
-
-		grown = realloc(*rows, more * sizeof(**rows));
-		if (!grown)
-			return -ENOMEM;
-		*rows = grown;
-		*cap = more;
-	}
+	grown = grow_array(*rows, cap, *n, sizeof(**rows), 64);
+	if (!grown)
+		return -ENOMEM;
+	*rows = grown;
 	(*rows)[(*n)++] = *row;
 	return 0;
 }

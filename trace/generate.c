@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/grow.h"
 #include "lib/vmmath.h"
 #include "trace/generate.h"
 #include "trace/window.h"
@@ -92,15 +93,11 @@ static int new_id(struct generator *g, uint32_t *id)
 
 static int push_live(struct generator *g, uint32_t id)
 {
-	if (g->nlive == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 1024;
-		uint32_t *live = realloc(g->live, cap * sizeof(*live));
+	uint32_t *live = grow_array(g->live, &g->cap, g->nlive, sizeof(*live), 1024);
 
-		if (!live)
-			return -ENOMEM;
-		g->live = live;
-		g->cap = cap;
-	}
+	if (!live)
+		return -ENOMEM;
+	g->live = live;
 	g->live[g->nlive++] = id;
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/grow.h"
 #include "lib/bigmem.h"
 #include "trace/trace.h"
 
@@ -94,15 +95,11 @@ int vmt_trace_add_meta(struct vmt_trace *t, const char *key, const char *text)
 	struct vmt_meta m;
 	int ret;
 
-	if (t->nmeta == t->meta_cap) {
-		size_t cap = t->meta_cap ? t->meta_cap * 2 : 8;
-		struct vmt_meta *meta = realloc(t->meta, cap * sizeof(*meta));
+	struct vmt_meta *meta = grow_array(t->meta, &t->meta_cap, t->nmeta, sizeof(*meta), 8);
 
-		if (!meta)
-			return -ENOMEM;
-		t->meta = meta;
-		t->meta_cap = cap;
-	}
+	if (!meta)
+		return -ENOMEM;
+	t->meta = meta;
 	ret = strtab_intern(&t->strs, key, strlen(key), &m.key);
 	if (!ret)
 		ret = strtab_intern(&t->strs, text, strlen(text), &m.text);
