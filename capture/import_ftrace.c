@@ -81,7 +81,6 @@ static const char *find_cpu(const char *s, const char *e, uint64_t *cpu)
 static int parse_event_line(struct ftrace_parser *P, struct scan *sc)
 {
 	struct vmt_raw_event ev = { .line = P->L.lineno, .flags = VMT_F_T | VMT_F_CPU };
-	struct vmt_raw_num extra[TP_MAX_EXTRA];
 	const char *bracket;
 	struct scan_tok tok;
 	uint64_t cpu;
@@ -105,16 +104,7 @@ static int parse_event_line(struct ftrace_parser *P, struct scan *sc)
 	if (tok.len < 2 || tok.s[tok.len - 1] != ':')
 		return line_error(P, "expected an event name after the timestamp, got '%.*s'",
 				  tok_quote_len(tok), tok.s);
-	ret = tp_parse_event(&P->L, tok, sc, &ev, extra);
-	if (ret == 1) {
-		P->st->other_events++;
-		return 0;
-	}
-	if (!ret)
-		ret = vmt_builder_add(P->b, &ev, P->L.err);
-	if (!ret)
-		P->st->events++;
-	return ret;
+	return tp_add_event(&P->L, tok, sc, &ev, P->b, &P->st->events, &P->st->other_events);
 }
 
 /* `# entries-in-buffer/entries-written: 69/69   #P:2` */

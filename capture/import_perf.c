@@ -126,7 +126,6 @@ static int parse_head(struct perf_parser *P, struct scan_tok *head, size_t n,
 static int parse_event_line(struct perf_parser *P, struct scan *sc)
 {
 	struct vmt_raw_event ev = { .line = P->L.lineno };
-	struct vmt_raw_num extra[TP_MAX_EXTRA];
 	struct scan_tok head[MAX_HEAD], tok;
 	size_t n = 0;
 	int ret;
@@ -145,16 +144,7 @@ static int parse_event_line(struct perf_parser *P, struct scan *sc)
 		return line_error(P, "not a perf script event line (no SYSTEM:EVENT: name)");
 	if ((ret = parse_head(P, head, n, &ev)))
 		return ret;
-	ret = tp_parse_event(&P->L, tok, sc, &ev, extra);
-	if (ret == 1) {
-		P->st->other_events++;
-		return 0;
-	}
-	if (!ret)
-		ret = vmt_builder_add(P->b, &ev, P->L.err);
-	if (!ret)
-		P->st->events++;
-	return ret;
+	return tp_add_event(&P->L, tok, sc, &ev, P->b, &P->st->events, &P->st->other_events);
 }
 
 /* `\tffffffff816214cc alloc_vmap_area+0x68c ([kernel.kallsyms])` (record -g) */

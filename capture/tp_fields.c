@@ -172,3 +172,22 @@ bad:
 	return line_error(L, "expected a timestamp SECONDS.FRACTION: (a clock in seconds), "
 			  "got '%.*s'", tok_quote_len(tok), tok.s);
 }
+
+int tp_add_event(const struct tp_line *L, struct scan_tok event, struct scan *sc,
+		 struct vmt_raw_event *ev, struct vmt_builder *b, uint64_t *events,
+		 uint64_t *others)
+{
+	/* ev->extra points in here until the builder has copied the event. */
+	struct vmt_raw_num extra[TP_MAX_EXTRA];
+	int ret = tp_parse_event(L, event, sc, ev, extra);
+
+	if (ret == 1) {
+		++*others;
+		return 0;
+	}
+	if (!ret)
+		ret = vmt_builder_add(b, ev, L->err);
+	if (!ret)
+		++*events;
+	return ret;
+}

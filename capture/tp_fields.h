@@ -56,4 +56,13 @@ int tp_parse_timestamp(const struct tp_line *L, struct scan_tok tok, uint64_t *n
 int tp_parse_event(const struct tp_line *L, struct scan_tok event, struct scan *sc,
 		   struct vmt_raw_event *ev, struct vmt_raw_num extra[TP_MAX_EXTRA]);
 
+/*
+ * tp_parse_event(), then the event to @b: counts a vmalloc event in
+ * *@events, another tracepoint's line in *@others.  Returns 0, or a
+ * negative errno with the message set (bad fields, or the builder's).
+ */
+int tp_add_event(const struct tp_line *L, struct scan_tok event, struct scan *sc,
+		 struct vmt_raw_event *ev, struct vmt_builder *b, uint64_t *events,
+		 uint64_t *others);
+
 #endif /* VMTRACE_TP_FIELDS_H */
