@@ -261,16 +261,21 @@ out:
 	return ret;
 }
 
+/* Post-order: an in-order walk would climb through parents already freed. */
+static void free_areas(struct rb_node *n)
+{
+	if (!n)
+		return;
+	free_areas(n->left);
+	free_areas(n->right);
+	free(area_of(n));
+}
+
 static void vmap_nodes_destroy(struct vm_model *m)
 {
-	struct rb_node *n, *next;
-
 	if (!m)
 		return;
-	for (n = rb_first(&m->areas); n; n = next) {
-		next = rb_next(n);
-		free(area_of(n));
-	}
+	free_areas(m->areas.node);
 	free_tree_clear(&m->free);
 	free(m->pools);
 	free(m->lazy);
@@ -496,7 +501,8 @@ static int decay_node(struct vm_model *m, int node, bool full, struct vn_area **
 			(*buf)[n++] = va;
 		}
 	}
-	qsort(*buf, n, sizeof(**buf), by_start);
+	if (n)
+		qsort(*buf, n, sizeof(**buf), by_start);
 	return give_to_tree(m, *buf, n, true, search);
 }
 
@@ -519,11 +525,17 @@ static int purge(struct vm_model *m, bool full, uint64_t *search)
 		ret = decay_node(m, node, full, &buf, &cap, search);
 	if (ret)
 		goto out;
-	qsort(m->lazy, m->nlazy, sizeof(*m->lazy), by_start);
-	ret = -ENOMEM;
-	if (m->nlazy && !(buf = realloc(buf, m->nlazy * sizeof(*buf))))
-		goto out;
-	ret = 0;
+	if (m->nlazy)
+		qsort(m->lazy, m->nlazy, sizeof(*m->lazy), by_start);
+	if (m->nlazy > cap) {
+		struct vn_area **grown = realloc(buf, m->nlazy * sizeof(*buf));
+
+		ret = -ENOMEM;
+		if (!grown)
+			goto out;
+		buf = grown;
+		ret = 0;
+	}
 	for (int node = 0; !ret && node < m->nr_nodes; node++) {
 		/* Pushed in ascending order onto the head: the highest comes first. */
 		for (size_t i = 0; i < m->nlazy; i++) {
