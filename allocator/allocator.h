@@ -34,6 +34,29 @@ struct vm_window {
 	uint64_t lo;		/* first address of the managed window */
 	uint64_t hi;		/* one past the last address; lo < hi */
 	uint64_t page_size;	/* power of two; lo and hi are multiples */
+	/*
+	 * The kernel's vmalloc window [VMALLOC_START, VMALLOC_END), inside
+	 * [lo, hi): a request is "full window" iff its vstart and vend are
+	 * exactly these (the replay's main window, after its window rules).
+	 * Both 0 when unknown: no request is then full window.
+	 */
+	uint64_t vmalloc_lo, vmalloc_hi;
+	/*
+	 * The possible CPUs of the traced machine (>= 1): every request's
+	 * cpu is below it, unless VM_CPU_UNKNOWN.
+	 */
+	uint32_t nr_cpus;
+};
+
+/* vm_request.cpu when the trace does not say which CPU asked. */
+#define VM_CPU_UNKNOWN UINT32_MAX
+
+/* One allocation request, as alloc_vmap_area() received it. */
+struct vm_request {
+	uint64_t size;		/* > 0, a multiple of the page size, guard included */
+	uint64_t align;		/* a power of two >= the page size */
+	uint64_t vstart, vend;	/* the request's own window; vstart >= vend fails */
+	uint32_t cpu;		/* the requesting CPU, or VM_CPU_UNKNOWN */
 };
 
 /*
@@ -106,24 +129,55 @@ struct vm_allocator_ops {
 	int (*reserve)(struct vm_model *m, uint64_t addr, uint64_t size);
 
 	/*
-	 * alloc: places an area of @size bytes, aligned to @align, inside
-	 * [max(lo, vstart), min(hi, vend)), as the modelled kernel would.
-	 * Preconditions: size > 0 and a multiple of the page size; align a
-	 * power of two >= page size.  vstart >= vend is allowed and fails.
+	 * alloc: places an area of @req->size bytes, aligned to @req->align,
+	 * inside [max(lo, vstart), min(hi, vend)), as the modelled kernel
+	 * would; models that have no per-CPU state ignore @req->cpu.
+	 * Preconditions: as struct vm_request says.  vstart >= vend is
+	 * allowed and fails.
 	 * Returns 0 and sets *@addr, or -ENOMEM when the model finds no room
 	 * (a failed allocation, not an error of the harness).  *@search is set
 	 * in both cases.
 	 */
-	int (*alloc)(struct vm_model *m, uint64_t size, uint64_t align,
-		     uint64_t vstart, uint64_t vend, uint64_t *addr,
+	int (*alloc)(struct vm_model *m, const struct vm_request *req, uint64_t *addr,
 		     uint64_t *search);
 
 	/*
-	 * free: releases the busy area that starts at @addr.
+	 * free: releases the busy area that starts at @addr.  A model with a
+	 * purge op may keep it unusable until the next purge (a lazy free).
 	 * Returns 0, or -ENOENT if no busy area starts there (the model is
 	 * unchanged).  *@search is set in both cases.
 	 */
 	int (*free)(struct vm_model *m, uint64_t addr, uint64_t *search);
+
+	/*
+	 * purge: the trace's purge event (__purge_vmap_area_lazy()): the
+	 * model makes its lazily freed areas usable again.  @full: the purge
+	 * followed an allocation the kernel failed (a full decay of every
+	 * cache).  Returns 0 or -ENOMEM; *@search is set (the index nodes
+	 * the purge examined).  NULL: the model frees eagerly and a purge
+	 * changes nothing.
+	 */
+	int (*purge)(struct vm_model *m, bool full, uint64_t *search);
+
+	/*
+	 * follow: the last alloc placed @req at @model_addr, the kernel at
+	 * @kernel_addr (!= @model_addr).  Undoes the model's own placement
+	 * exactly, as if that alloc had not been made, and places @req at
+	 * @kernel_addr instead, taking it from wherever the model keeps that
+	 * range.  Returns 0; -EEXIST when the model cannot hold @kernel_addr
+	 * (it then keeps @model_addr, unchanged); -ENOMEM.  NULL: the replay
+	 * frees @model_addr and reserves @kernel_addr, which is the same for
+	 * a model that frees eagerly.
+	 */
+	int (*follow)(struct vm_model *m, const struct vm_request *req, uint64_t model_addr,
+		      uint64_t kernel_addr);
+
+	/*
+	 * alloc_reason: one short word for how the last successful alloc
+	 * was decided, for --mismatches (e.g. "pool-hit", "pool-miss",
+	 * "tree").  NULL: the model has one mechanism, reported as "-".
+	 */
+	const char *(*alloc_reason)(const struct vm_model *m);
 
 	/*
 	 * walk: calls @fn for every busy area in increasing address order.

@@ -144,12 +144,11 @@ static uint64_t search_length(const struct vm_model *m, uint64_t size, uint64_t 
 	return adjust ? (size > UINT64_MAX - (align - 1) ? UINT64_MAX : size + align - 1) : size;
 }
 
-static int augmented_alloc(struct vm_model *m, uint64_t size, uint64_t align,
-			   uint64_t vstart, uint64_t vend, uint64_t *addr,
+static int augmented_alloc(struct vm_model *m, const struct vm_request *req, uint64_t *addr,
 			   uint64_t *search)
 {
-	uint64_t start = vm_max(m->win.lo, vstart), end = vm_min(m->win.hi, vend);
-	uint64_t nva;
+	uint64_t start = vm_max(m->win.lo, req->vstart), end = vm_min(m->win.hi, req->vend);
+	uint64_t size = req->size, align = req->align, nva;
 	struct vm_free *va;
 	int ret;
 

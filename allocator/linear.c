@@ -137,20 +137,19 @@ static struct vm_area_node **vmlist_find_fit(struct vm_model *m, uint64_t size,
 	return link;
 }
 
-static int linear_alloc(struct vm_model *m, uint64_t size, uint64_t align,
-			uint64_t vstart, uint64_t vend, uint64_t *addr,
+static int linear_alloc(struct vm_model *m, const struct vm_request *req, uint64_t *addr,
 			uint64_t *search)
 {
-	uint64_t start = vm_max(m->win.lo, vstart), end = vm_min(m->win.hi, vend);
+	uint64_t start = vm_max(m->win.lo, req->vstart), end = vm_min(m->win.hi, req->vend);
 	struct vm_area_node **link;
 
 	*search = 0;
 	if (start >= end)
 		return -ENOMEM;
-	link = vmlist_find_fit(m, size, align, start, end, addr, search);
+	link = vmlist_find_fit(m, req->size, req->align, start, end, addr, search);
 	if (!link)
 		return -ENOMEM;
-	return linear_link(m, link, *addr, size);
+	return linear_link(m, link, *addr, req->size);
 }
 
 static int linear_free(struct vm_model *m, uint64_t addr, uint64_t *search)

@@ -94,17 +94,17 @@ static bool rbtree_find_fit(struct vm_model *m, uint64_t size, uint64_t align,
 	return true;
 }
 
-static int rbtree_alloc(struct vm_model *m, uint64_t size, uint64_t align,
-			uint64_t vstart, uint64_t vend, uint64_t *addr,
+static int rbtree_alloc(struct vm_model *m, const struct vm_request *req, uint64_t *addr,
 			uint64_t *search)
 {
-	uint64_t start = vm_max(m->b.win.lo, vstart), end = vm_min(m->b.win.hi, vend);
+	uint64_t start = vm_max(m->b.win.lo, req->vstart), end = vm_min(m->b.win.hi, req->vend);
 
 	*search = 0;
-	if (start >= end || !rbtree_find_fit(m, size, align, start, end, addr, search) ||
-	    !vm_fits_below(*addr, size, end))
+	if (start >= end ||
+	    !rbtree_find_fit(m, req->size, req->align, start, end, addr, search) ||
+	    !vm_fits_below(*addr, req->size, end))
 		return -ENOMEM;
-	return busy_tree_insert(&m->b.busy, *addr, *addr + size, NULL);
+	return busy_tree_insert(&m->b.busy, *addr, *addr + req->size, NULL);
 }
 
 static int rbtree_free(struct vm_model *m, uint64_t addr, uint64_t *search)

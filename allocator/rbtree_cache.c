@@ -142,19 +142,19 @@ static bool cache_find_fit(struct vm_model *m, uint64_t size, uint64_t align,
 	return true;
 }
 
-static int cache_alloc(struct vm_model *m, uint64_t size, uint64_t align,
-		       uint64_t vstart, uint64_t vend, uint64_t *addr,
+static int cache_alloc(struct vm_model *m, const struct vm_request *req, uint64_t *addr,
 		       uint64_t *search)
 {
-	uint64_t start = vm_max(m->b.win.lo, vstart), end = vm_min(m->b.win.hi, vend);
+	uint64_t start = vm_max(m->b.win.lo, req->vstart), end = vm_min(m->b.win.hi, req->vend);
 	struct vm_busy *va;
 	int ret;
 
 	*search = 0;
-	if (start >= end || !cache_find_fit(m, size, align, start, end, addr, search) ||
-	    !vm_fits_below(*addr, size, end))
+	if (start >= end ||
+	    !cache_find_fit(m, req->size, req->align, start, end, addr, search) ||
+	    !vm_fits_below(*addr, req->size, end))
 		return -ENOMEM;
-	ret = busy_tree_insert(&m->b.busy, *addr, *addr + size, &va);
+	ret = busy_tree_insert(&m->b.busy, *addr, *addr + req->size, &va);
 	if (!ret)
 		m->free_vmap_cache = va;
 	return ret;

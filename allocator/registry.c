@@ -10,6 +10,7 @@ extern const struct vm_allocator_ops vm_allocator_rbtree_cache;
 extern const struct vm_allocator_ops vm_allocator_augmented;
 extern const struct vm_allocator_ops vm_allocator_augmented_52;
 extern const struct vm_allocator_ops vm_allocator_augmented_519;
+extern const struct vm_allocator_ops vm_allocator_vmap_nodes;
 
 const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_linear,
@@ -18,6 +19,7 @@ const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_augmented,
 	&vm_allocator_augmented_52,
 	&vm_allocator_augmented_519,
+	&vm_allocator_vmap_nodes,
 };
 
 const size_t vm_allocator_count = sizeof(vm_allocators) / sizeof(vm_allocators[0]);

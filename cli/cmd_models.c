@@ -1,18 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /* vmtrace models: the registered allocator models. */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "allocator/allocator.h"
 #include "cli/commands.h"
 #include "cli/options.h"
 
-/* Lists the registered models, one `name<TAB>description` per line. */
+/*
+ * Lists the registered models, one `name<TAB>description` per line;
+ * --eager: only those that free eagerly, the ones `replay --lazy` takes.
+ */
 int cmd_models(int argc, char **argv)
 {
-	const struct cli_option no_options[] = { { NULL } };
+	bool eager = false;
+	const struct cli_option options[] = {
+		{ CLI_FLAG("eager", 0, "only the models that free eagerly (no purge of their own), "
+			   "which `replay --lazy` takes", &eager) },
+		{ NULL },
+	};
 	const struct cli_command cmd = {
 		.name = "models", .about = "Lists the allocator models, one NAME<TAB>DESCRIPTION a line.",
-		.options = no_options,
+		.options = options,
 	};
 	int first_arg, ret;
 
@@ -20,6 +29,7 @@ int cmd_models(int argc, char **argv)
 	if (ret)
 		return cli_exit_status(ret);
 	for (size_t i = 0; i < vm_allocator_count; i++)
-		printf("%s\t%s\n", vm_allocators[i]->name, vm_allocators[i]->description);
+		if (!eager || !vm_allocators[i]->purge)
+			printf("%s\t%s\n", vm_allocators[i]->name, vm_allocators[i]->description);
 	return 0;
 }

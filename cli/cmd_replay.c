@@ -43,6 +43,7 @@ static int write_json(FILE *f, const char *trace_path,
 							o->lowest_fit_audit, "reference",
 							o->reference ? o->reference->name : NULL)) ||
 	    json_object_set_new(doc, "lazy", json_boolean(o->lazy)) ||
+	    json_object_set_new(doc, "follow_kernel", json_boolean(o->follow_kernel)) ||
 	    json_object_set_new(doc, "window_lo", json_string(lo)) ||
 	    json_object_set_new(doc, "window_hi", json_string(hi)) ||
 	    json_object_set(doc, "meta", meta) ||
@@ -137,7 +138,7 @@ static int parse_lock(const char *text, void *dest, struct vmt_err *why)
 	return 0;
 }
 
-enum { EVENTS, SERIES, HOLDS, LAYOUT, JSON, NOUTPUTS };
+enum { EVENTS, SERIES, HOLDS, LAYOUT, MISMATCHES, JSON, NOUTPUTS };
 
 /* What the command line asks of the replay. */
 struct replay_request {
@@ -158,6 +159,10 @@ static int check_combinations(const struct cli_command *cmd, const struct replay
 	/* A lazy free's search happens at its purge, not on its row. */
 	if (o->lazy && (o->threads || out[EVENTS].path))
 		return cli_usage_error(cmd, "--lazy is not with --threads or --events");
+	/* Following needs one order of decisions; so do the rows of the misses. */
+	if (o->threads && (o->follow_kernel || out[MISMATCHES].path))
+		return cli_usage_error(cmd, "--follow-kernel and --mismatches are "
+				       "single-threaded: not with --threads");
 	if (o->scale > 1 && !o->threads)
 		return cli_usage_error(cmd, "--scale goes with --threads");
 	if (out[HOLDS].path && !o->lock_stat && !o->threads)
@@ -187,6 +192,12 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
 		{ CLI_FLAG("lazy", 0, "free lazily, as the kernel has since 2.6.28: a freed area "
 			   "stays busy until the next purge event, or until an alloc "
 			   "finds no room (it purges and searches again)", &o->lazy) },
+		{ CLI_FLAG("follow-kernel", 0, "after each alloc placed elsewhere than the kernel's "
+			   "va=, the model takes the kernel's address, so fidelity judges each "
+			   "decision on the kernel's layout", &o->follow_kernel) },
+		{ CLI_STRING("mismatches", 0, "F.csv", "one CSV row per alloc placed elsewhere than "
+			     "va=: seq,id,cpu,size,align,kernel_va,model_addr,reason",
+			     &r->outputs[MISMATCHES].path) },
 		{ CLI_STRING("json", 0, "F", "write the summary as JSON", &r->outputs[JSON].path) },
 		{ CLI_STRING("events", 0, "F.csv", "one CSV row per alloc/free: "
 			     "seq,op,id,size,align,addr,search", &r->outputs[EVENTS].path) },
@@ -288,6 +299,7 @@ int cmd_replay(int argc, char **argv)
 	r.outputs[SERIES].slot = &r.o.series_csv;
 	r.outputs[HOLDS].slot = &r.o.holds_csv;
 	r.outputs[LAYOUT].slot = &r.o.layout_csv;
+	r.outputs[MISMATCHES].slot = &r.o.mismatches_csv;
 	ret = parse_request(argc, argv, &r);
 	if (ret)
 		return cli_exit_status(ret);

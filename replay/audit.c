@@ -55,7 +55,7 @@ static int audit_live(void *state, struct replay_worker *w, const struct replay_
 static int audit_alloc(void *state, struct replay_worker *w, const struct replay_op *op)
 {
 	struct audit *a = state;
-	const struct alloc_call *c = &op->call;
+	const struct vm_request *c = &op->call;
 	bool departed;
 	int ret;
 

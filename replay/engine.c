@@ -29,7 +29,7 @@
  * watching the model before those recording, engine.h). */
 static const struct replay_hook *const hooks[] = {
 	&audit_hook, &reference_hook, &lazy_hook, &events_hook, &series_hook, &span_hook,
-	&check_hook,
+	&follow_hook, &check_hook,
 };
 
 _Static_assert(sizeof(hooks) / sizeof(hooks[0]) <= REPLAY_HOOKS_MAX, "REPLAY_HOOKS_MAX");
@@ -161,9 +161,7 @@ static int replay_live(struct replay_worker *w, struct replay_op *op)
 /* The model's alloc call for @op, its search in *@steps and op->search. */
 static int model_alloc(struct replay_engine *e, struct replay_op *op, uint64_t *steps)
 {
-	const struct alloc_call *c = &op->call;
-	int ret = e->o->model->alloc(e->m, c->size, c->align, c->vstart, c->vend,
-				     &op->addr, steps);
+	int ret = e->o->model->alloc(e->m, &op->call, &op->addr, steps);
 
 	op->search += *steps;
 	return ret;
@@ -206,8 +204,10 @@ static int replay_alloc(struct replay_worker *w, struct replay_op *op)
 		w->failed_allocs++;
 	else if (!op->kernel_failed)
 		*id = (struct track_id){ op->addr, op->size, true };
-	if (op->placed && !op->kernel_failed && (ev->flags & VMT_F_VA) && ev->va == op->addr)
-		w->kernel_va_matches++;
+	if (!op->kernel_failed && (ev->flags & VMT_F_VA)) {
+		w->kernel_va_allocs++;
+		w->kernel_va_matches += op->placed && ev->va == op->addr;
+	}
 	ret = histogram_add(&w->alloc_search, op->search);
 	RUN_HOOKS(e, ret, HOOKS_WATCHING, alloc, w, op);
 	section_exit(w, LOCK_OP_ALLOC, held, steps);
@@ -255,6 +255,32 @@ static int replay_free(struct replay_worker *w, struct replay_op *op, bool repla
 	return ret;
 }
 
+static int check_model(struct replay_worker *w);
+
+/*
+ * A purge event to a model that frees lazily itself, in a free section:
+ * a full decay when it directly follows an alloc the kernel failed
+ * (reclaim_and_purge_vmap_areas() on alloc_vmap_area()'s overflow path).
+ * Its search lengthens the hold but is no free's: the histograms count
+ * one entry per trace alloc and free.
+ */
+static int replay_model_purge(struct replay_worker *w, size_t index)
+{
+	struct replay_engine *e = w->e;
+	const struct vmt_event *prev = index ? &e->t->ev[index - 1] : NULL;
+	bool full = prev && prev->op == VMT_ALLOC && (prev->flags & VMT_F_FAILED);
+	uint64_t search = 0, held = section_enter(w, LOCK_OP_FREE);
+	int ret = e->o->model->purge(e->m, full, &search);
+
+	/* No hook mirrors a model's own purge; --check still sees its result. */
+	if (!ret && e->o->check)
+		ret = check_model(w);
+	section_exit(w, LOCK_OP_FREE, held, search);
+	if (ret)
+		return replay_worker_error(w, ret, "purge: model error: %s", strerror(-ret));
+	return 0;
+}
+
 int replay_engine_event(struct replay_worker *w, size_t index, unsigned copy)
 {
 	struct replay_engine *e = w->e;
@@ -278,6 +304,8 @@ int replay_engine_event(struct replay_worker *w, size_t index, unsigned copy)
 	case VMT_FREE:
 		return replay_free(w, &op, c->replay[index]);
 	case VMT_PURGE:
+		if (e->o->model->purge && (ret = replay_model_purge(w, index)))
+			return ret;
 		RUN_HOOKS(e, ret, HOOKS_ALL, purge, w);
 		return ret;
 	}
@@ -372,12 +400,15 @@ int replay_engine_finish(struct replay_engine *e, struct replay_worker *w, size_
 	for (size_t i = 0; !ret && i < n; i++) {
 		s->failed_allocs += w[i].failed_allocs;
 		s->kernel_va_matches += w[i].kernel_va_matches;
+		s->kernel_va_allocs += w[i].kernel_va_allocs;
 		for (int op = 0; !ret && op < LOCK_OPS; op++)
 			ret = lock_account_merge(&acct[op], &w[i].acct[op]);
 		if (!ret && (histogram_merge(&alloc_search, &w[i].alloc_search) ||
 			     histogram_merge(&free_search, &w[i].free_search)))
 			ret = -ENOMEM;
 	}
+	s->fidelity = s->kernel_va_allocs ?
+		(double)s->kernel_va_matches / (double)s->kernel_va_allocs : 0;
 	RUN_HOOKS(e, ret, HOOKS_ALL, end, w, s);
 	if (ret || (ret = frag_measure(e->o->model, e->m, e->w.main_lo, e->w.main_hi, &f)))
 		goto out;

@@ -39,7 +39,7 @@ struct replay_op {
 	const struct vmt_event *ev;
 	uint32_t gid;			/* its id in its copy's namespace (track.h) */
 	bool kernel_failed;		/* alloc: failed=1 */
-	struct alloc_call call;		/* alloc: the model call */
+	struct vm_request call;		/* alloc: the model call */
 	bool placed;			/* alloc: the model placed it;
 					 * free: the model held the id's area */
 	uint64_t addr, size;		/* the area, when placed */
@@ -89,6 +89,7 @@ extern const struct replay_hook lazy_hook;		/* replay/lazy.c */
 extern const struct replay_hook events_hook;		/* replay/events_csv.c */
 extern const struct replay_hook series_hook;		/* replay/series_csv.c */
 extern const struct replay_hook span_hook;		/* replay/span.c */
+extern const struct replay_hook follow_hook;		/* replay/follow.c */
 extern const struct replay_hook check_hook;		/* replay/engine.c */
 
 #define REPLAY_HOOKS_MAX 8
@@ -114,7 +115,7 @@ struct replay_worker {
 	struct replay_engine *e;
 	size_t index;			/* the event being replayed, in t->ev */
 	uint64_t seq;			/* alloc, free and purge events replayed */
-	uint64_t failed_allocs, kernel_va_matches, ops;
+	uint64_t failed_allocs, kernel_va_matches, kernel_va_allocs, ops;
 	struct histogram alloc_search, free_search;
 	struct lock_account acct[LOCK_OPS];
 	struct vmt_err err;		/* the message of its first error */

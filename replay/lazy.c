@@ -39,6 +39,12 @@ static int lazy_create(struct replay_engine *e, void **state, struct vmt_err *er
 		vmt_err_set(err, "%s: --lazy is not with --events", e->o->trace_name);
 		return -EINVAL;
 	}
+	/* Two lazy layers would hold every free back twice. */
+	if (e->o->model->purge) {
+		vmt_err_set(err, "%s: --lazy: model %s frees lazily itself, at the trace's purges",
+			    e->o->trace_name, e->o->model->name);
+		return -EINVAL;
+	}
 	*state = calloc(1, sizeof(struct lazy));
 	return *state ? 0 : -ENOMEM;
 }

@@ -47,6 +47,13 @@
 	  "allocs the kernel itself reported as failed (failed=1)")                        \
 	X(U64, kernel_va_matches, EXACT, "kernel va matches",                              \
 	  "allocs the model placed at the address the kernel chose (va=)")                 \
+	X(U64, kernel_va_allocs, EXACT, "kernel va allocs",                                \
+	  "replayed allocs that carry the kernel's address (va=) and that the kernel "     \
+	  "did not fail: the allocs fidelity judges")                                      \
+	X(F64, fidelity, EXACT, "fidelity",                                                \
+	  "kernel va matches / kernel va allocs (0 when none): the share of the "          \
+	  "kernel's own decisions the model repeated; with --follow-kernel each is "       \
+	  "judged on the kernel's layout, else the model runs free on its own")            \
 	X(U64, kernel_va_conflicts, EXACT, "kernel va conflicts",                          \
 	  "allocs whose va= range overlaps an area the kernel still had busy by the "      \
 	  "trace (a snapshot area or an earlier va= alloc not freed since), or runs "     \

@@ -95,13 +95,13 @@ static int reference_alloc(void *state, struct replay_worker *w, const struct re
 {
 	struct reference *r = state;
 	struct ref_area *st = &r->ids[op->gid];
-	const struct alloc_call *c = &op->call;
+	const struct vm_request *c = &op->call;
 	uint64_t addr = 0, search;
 	int ret;
 
 	if (st->placed)
 		return 0;
-	ret = r->ops->alloc(r->m, c->size, c->align, c->vstart, c->vend, &addr, &search);
+	ret = r->ops->alloc(r->m, c, &addr, &search);
 	if (ret && ret != -ENOMEM)
 		return replay_worker_error(w, ret, "alloc %s: reference model error: %s",
 					   replay_id_name(w->e, op->ev), strerror(-ret));

@@ -64,6 +64,14 @@ struct replay_opts {
 	/* --reference: a second model replaying the same events on its own
 	 * layout, to count the placements that differ (or NULL). */
 	const struct vm_allocator_ops *reference;
+	/* After each alloc the model placed elsewhere than the kernel's va=,
+	 * the model's layout takes the kernel's (vm_allocator_ops.follow), so
+	 * one miss does not cascade.  Single-threaded only (-EINVAL). */
+	bool follow_kernel;
+	/* One CSV row per alloc the model placed elsewhere than va=
+	 * (seq,id,cpu,size,align,kernel_va,model_addr,reason), or NULL;
+	 * single-threaded only. */
+	FILE *mismatches_csv;
 };
 
 /*

@@ -28,18 +28,14 @@ void replay_windows_init(const struct vmt_trace *t, const struct replay_opts *o,
 void replay_model_window(const struct vmt_trace *t, const struct replay_windows *w,
 			 struct vm_window *out);
 
-/* The arguments of one model alloc call. */
-struct alloc_call {
-	uint64_t size, align, vstart, vend;
-};
-
 /*
- * Turns alloc event @ev into a model call.  Returns 0, or -EINVAL with the
- * reason in @why when the event is invalid (size 0 or not a page multiple,
- * align not a power of two, vstart >= vend): it is then not replayed.
+ * Turns alloc event @ev into a model request (its cpu= when given, else
+ * VM_CPU_UNKNOWN).  Returns 0, or -EINVAL with the reason in @why when the
+ * event is invalid (size 0 or not a page multiple, align not a power of
+ * two, vstart >= vend): it is then not replayed.
  */
 int alloc_call_prepare(const struct vmt_trace *t, const struct replay_windows *w,
-		       const struct vmt_event *ev, struct alloc_call *call,
+		       const struct vmt_event *ev, struct vm_request *call,
 		       char *why, size_t why_len);
 
 /*

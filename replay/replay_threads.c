@@ -12,8 +12,11 @@
  * k*ncpu + c and its ids a namespace of their own.  Stream s runs on
  * thread s mod N, in trace order.  The snapshot is reserved once, before
  * the threads start, for copy 0 (so copies > 0 see their frees of
- * snapshot areas as unknown frees).  Purges only count: without --lazy,
- * which is single-threaded, they do nothing to the model.
+ * snapshot areas as unknown frees).  Purges only count, unless the model
+ * frees lazily itself (a purge op): then a purge runs in the stream of the
+ * CPU that emitted it, waiting for nothing, as the kernel's drain worker
+ * does.  Without --lazy, which is single-threaded, they do nothing to the
+ * other models.
  *
  * Dependencies.  An event on an id waits for the previous event on that id
  * (a free for its alloc, an alloc for the free of the id's previous area)
@@ -138,6 +141,7 @@ static int mt_plan(struct mt_replay *r, unsigned N, struct replay_summary *s)
 	size_t n, g, nids = r->e.track.nids, *last = NULL, *count = NULL;
 	unsigned k, K = r->copies;
 	uint32_t ncpu = 1;
+	bool model_purges = r->e.o->model->purge;
 	int ret = -ENOMEM;
 
 	while (r->first < t->nev && t->ev[r->first].op == VMT_LIVE)
@@ -166,10 +170,12 @@ static int mt_plan(struct mt_replay *r, unsigned N, struct replay_summary *s)
 		k = (unsigned)(g % K);
 		r->order[g] = r->first + g / K;
 		r->dep[g] = NO_DEP;
-		if (ev->op == VMT_PURGE)
+		if (ev->op != VMT_PURGE) {
+			r->dep[g] = last[gid];
+			last[gid] = g;
+		} else if (!model_purges) {
 			continue;
-		r->dep[g] = last[gid];
-		last[gid] = g;
+		}
 		count[((uint64_t)k * ncpu + cpu) % N]++;
 	}
 	for (unsigned th = 0; th < N; th++) {
@@ -182,7 +188,7 @@ static int mt_plan(struct mt_replay *r, unsigned N, struct replay_summary *s)
 		uint32_t cpu = (ev->flags & VMT_F_CPU) ? ev->cpu : 0;
 		struct mt_thread *th;
 
-		if (ev->op == VMT_PURGE)
+		if (ev->op == VMT_PURGE && !model_purges)
 			continue;
 		th = &r->threads[((uint64_t)(g % K) * ncpu + cpu) % N];
 		th->events[th->nevents++] = g;

@@ -146,7 +146,7 @@ static int judge_alloc(struct judge *j, const struct vmt_event *ev, bool *replay
 {
 	struct judged_id *id = &j->ids[ev->id];
 	bool kernel_failed = ev->flags & VMT_F_FAILED;
-	struct alloc_call call;
+	struct vm_request call;
 	char why[256];
 	int ret;
 

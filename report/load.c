@@ -42,6 +42,8 @@ static enum run_kind kind_of(const struct run *r)
 		return RUN_THREADS;
 	if (r->s.has_lock_stat)
 		return RUN_LOCK;
+	if (json_is_true(json_object_get(r->doc, "follow_kernel")))
+		return RUN_FOLLOW;
 	if (json_is_true(json_object_get(r->doc, "lazy")))
 		return RUN_LAZY;
 	if (json_is_true(json_object_get(audit, "lowest_fit")) || r->reference)

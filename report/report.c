@@ -28,6 +28,7 @@ static int print_sections(FILE *f, const struct report *rep, FILE *csv, struct v
 	print_heading(f, rep->opts);
 	if ((ret = report_traces(f, rep)))
 		return ret;
+	report_fidelity(f, rep);
 	report_departures(f, rep);
 	report_benchmarks(f, rep);
 	report_scaling(f, rep, csv);

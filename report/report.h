@@ -12,6 +12,9 @@
  *                                and --lazy figures from those runs), the
  *                                trace's metadata, eager against lazy, lock
  *                                hold times, and the plots found in --plots.
+ *   fidelity      fidelity.c     the --follow-kernel summaries beside the main
+ *                                and --lazy ones: each model's fidelity to the
+ *                                kernel's va= choices, per recorded trace.
  *   departures    departures.c  each model's `notes` from the registry
  *                                (allocator/allocator.h), with its totals over
  *                                the audit runs.
@@ -65,6 +68,7 @@ enum run_kind {
 	RUN_THREADS,	/* --threads */
 	RUN_AUDIT,	/* --lowest-fit-audit and/or --reference */
 	RUN_LAZY,	/* --lazy */
+	RUN_FOLLOW,	/* --follow-kernel */
 };
 
 /* One summary file (load.c). */
@@ -126,6 +130,7 @@ double loglog_slope(const struct live_row *rows, size_t n, const char *model,
 
 /* The sections, in report order (and machine, floors: parts of benchmarks). */
 int report_traces(FILE *f, const struct report *rep);
+void report_fidelity(FILE *f, const struct report *rep);
 void report_departures(FILE *f, const struct report *rep);
 void report_benchmarks(FILE *f, const struct report *rep);
 void report_machine(FILE *f, const struct report *rep);

@@ -13,6 +13,8 @@ mkdir -p "$work/plots"
 traces=$(ls traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst 2>/dev/null || true)
 [ -n "$traces" ] || { echo "results.sh: no traces in traces/" >&2; exit 1; }
 models=$("$vmtrace" models | cut -f1 | tr '\n' ' ')
+# --lazy only for the models that free eagerly: the others purge themselves.
+eager_models=" $("$vmtrace" models --eager | cut -f1 | tr '\n' ' ') "
 
 stem_of() {
 	s=$(basename "$1"); s=${s%.zst}; s=${s%.txt}; echo "${s%.vmt}"
@@ -31,8 +33,15 @@ for trace in $traces; do
 			--holds "$out.holds.csv" "$trace" > /dev/null
 		"$vmtrace" replay -a "$model" --check --lowest-fit-audit --reference linear \
 			--json "$out.audit.json" "$trace" > /dev/null
-		"$vmtrace" replay -a "$model" --lazy --json "$out.lazy.json" "$trace" > /dev/null
-		summaries="$summaries $out.json $out.lock.json $out.audit.json $out.lazy.json"
+		# Fidelity judged decision by decision on the kernel's layout.
+		"$vmtrace" replay -a "$model" --follow-kernel --json "$out.follow.json" "$trace" \
+			> /dev/null
+		summaries="$summaries $out.json $out.lock.json $out.audit.json $out.follow.json"
+		case $eager_models in
+		*" $model "*)
+			"$vmtrace" replay -a "$model" --lazy --json "$out.lazy.json" "$trace" > /dev/null
+			summaries="$summaries $out.lazy.json" ;;
+		esac
 		events="$events $out.events.csv"
 		series="$series $out.series.csv"
 		holds="$holds $out.holds.csv"

@@ -149,7 +149,8 @@ static int lane_alloc(struct lockstep_lane *l, const struct vm_window *win, uint
 	int ret;
 
 	fits = !lowest_fit_audit_query(l->audit, size, align, vstart, vend, &lowest, &block);
-	ret = l->ops->alloc(l->m, size, align, vstart, vend, &addr, &search);
+	ret = l->ops->alloc(l->m, &(struct vm_request){ size, align, vstart, vend, VM_CPU_UNKNOWN },
+			    &addr, &search);
 	if (ret && ret != -ENOMEM) {
 		vmt_err_set(err, "%s: alloc error %d", l->name, ret);
 		return -EFAULT;

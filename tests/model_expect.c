@@ -30,9 +30,10 @@ void expect_invariants(struct vm_model *m)
 void expect_alloc(struct vm_model *m, uint64_t size, uint64_t align, uint64_t vstart,
 		  uint64_t vend, uint64_t want_addr, uint64_t want_search)
 {
+	const struct vm_request req = { size, align, vstart, vend, VM_CPU_UNKNOWN };
 	uint64_t addr = 0, search = 99;
 
-	assert_int_equal(model_under_test->alloc(m, size, align, vstart, vend, &addr, &search), 0);
+	assert_int_equal(model_under_test->alloc(m, &req, &addr, &search), 0);
 	assert_int_equal(addr, want_addr);
 	assert_int_equal(search, want_search);
 	expect_invariants(m);
@@ -41,9 +42,10 @@ void expect_alloc(struct vm_model *m, uint64_t size, uint64_t align, uint64_t vs
 void expect_fail(struct vm_model *m, uint64_t size, uint64_t align, uint64_t vstart,
 		 uint64_t vend, uint64_t want_search)
 {
+	const struct vm_request req = { size, align, vstart, vend, VM_CPU_UNKNOWN };
 	uint64_t addr = 0, search = 99;
 
-	assert_int_equal(model_under_test->alloc(m, size, align, vstart, vend, &addr, &search),
+	assert_int_equal(model_under_test->alloc(m, &req, &addr, &search),
 			 -ENOMEM);
 	assert_int_equal(search, want_search);
 	expect_invariants(m);

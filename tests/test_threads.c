@@ -190,11 +190,11 @@ static void test_cross_cpu_frees_no_deadlock(void **state)
 
 static const struct vm_allocator_ops *linear;
 
-static int slow_alloc(struct vm_model *m, uint64_t size, uint64_t align, uint64_t vstart,
-		      uint64_t vend, uint64_t *addr, uint64_t *search)
+static int slow_alloc(struct vm_model *m, const struct vm_request *req, uint64_t *addr,
+		      uint64_t *search)
 {
 	uint64_t start = lock_clock_ns();
-	int ret = linear->alloc(m, size, align, vstart, vend, addr, search);
+	int ret = linear->alloc(m, req, addr, search);
 
 	while (lock_clock_ns() - start < SLOW_NS)
 		;
