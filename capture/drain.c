@@ -141,29 +141,33 @@ static int drop_caches(struct vmt_err *err)
 	return ret;
 }
 
-static int wait_ms(vmt_drain_wait_fn wait, void *ctx, int ms, struct vmt_err *err)
+/* 1 when a purge was traced since @since_ns, or nobody traces them. */
+static int wait_ms(vmt_drain_wait_fn wait, void *ctx, int ms, uint64_t since_ns,
+		   struct vmt_err *err)
 {
 	if (wait)
-		return wait(ctx, ms, err);
+		return wait(ctx, ms, since_ns, err);
 	usleep((useconds_t)ms * 1000);
-	return 0;
+	return 1;
 }
 
 /* One sequence: purge, wait for it, drop the pools.  Sets res->unpurged. */
 static int drain_once(vmt_drain_wait_fn wait, void *ctx, struct vmt_drain_result *res,
 		      struct vmt_err *err)
 {
+	uint64_t forced = monotonic_ns();
 	size_t n = 0;
-	int ret;
+	int ret, purged = 0;
 
 	ret = force_purge(err);
 	/* The map is freed from a workqueue, and the purge from another:
-	 * wait until the lazy areas are gone (the purge ran) or give up. */
+	 * wait until a purge ran and the lazy areas are gone, or give up. */
 	for (int waited = 0; !ret && waited < PURGE_WAIT_MS; waited += POLL_MS) {
-		ret = wait_ms(wait, ctx, POLL_MS, err);
-		if (!ret)
+		ret = wait_ms(wait, ctx, POLL_MS, forced, err);
+		purged |= ret > 0;
+		if (ret >= 0)
 			ret = vmt_count_unpurged(VMALLOCINFO, &n, err);
-		if (!ret && n <= VMT_DRAIN_GOAL)
+		if (!ret && purged && n <= VMT_DRAIN_GOAL)
 			break;
 	}
 	if (ret)

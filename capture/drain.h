@@ -11,8 +11,9 @@
  *      close it; its vfree pushes the lazy count past the limit, and the
  *      drain work purges every lazily freed area into the pools (or the
  *      free tree);
- *   2. wait until /proc/vmallocinfo shows (almost) no "unpurged vm_area"
- *      line: the purge has run;
+ *   2. wait until the purge has run: a purge traced since step 1 (when
+ *      the caller traces them) and (almost) no "unpurged vm_area" line
+ *      in /proc/vmallocinfo;
  *   3. write 2 to /proc/sys/vm/drop_caches: the "vmap-node" shrinker
  *      (vmap_node_shrink_scan) decays every pool fully into the free tree.
  * Repeated up to a bound while more than a few unpurged areas remain.
@@ -30,8 +31,10 @@
 #define VMT_DRAIN_GOAL 8	/* unpurged areas that count as "almost none" */
 
 /* Called while waiting for the purge: may do useful work for up to @ms
- * (the recorder drains its ring buffer).  0 or a negative errno with @err. */
-typedef int (*vmt_drain_wait_fn)(void *ctx, int ms, struct vmt_err *err);
+ * (the recorder drains its ring buffer).  Returns 1 when a purge was
+ * traced at or after @since_ns (CLOCK_MONOTONIC), 0 when none was yet,
+ * or a negative errno with @err set. */
+typedef int (*vmt_drain_wait_fn)(void *ctx, int ms, uint64_t since_ns, struct vmt_err *err);
 
 struct vmt_drain_result {
 	unsigned tries;		/* sequences run */
@@ -42,7 +45,8 @@ struct vmt_drain_result {
 
 /*
  * Runs the sequence until at most VMT_DRAIN_GOAL unpurged areas remain or
- * VMT_DRAIN_TRIES sequences ran, calling @wait (NULL: sleep) while waiting.
+ * VMT_DRAIN_TRIES sequences ran, calling @wait while waiting (NULL: sleep,
+ * and take the unpurged count alone as the sign of the purge).
  * Root only.  Returns 0 with @res filled (unpurged may exceed the goal:
  * the caller says so), or a negative errno with @err set.
  */

@@ -96,6 +96,7 @@ struct session {
 	 * before the first program is detached. */
 	uint64_t t0, until;
 	uint64_t drop_ns;	/* --drain: just before its last drop_caches */
+	uint64_t last_purge_ns;	/* the latest purge record's time, cut or not */
 	uint64_t cut_events, late_purges;	/* purges between drop_ns and t0 */
 	uint64_t events, stack_errors;
 	struct vmt_err err;	/* why the callback stopped the poll */
@@ -238,6 +239,8 @@ static int on_lock_wait(struct session *s, const struct vmt_bpf_event *e)
  * refilled the pools). */
 static bool cut_event(struct session *s, const struct vmt_bpf_event *e)
 {
+	if (e->kind == VMT_BPF_PURGE && e->t_ns > s->last_purge_ns)
+		s->last_purge_ns = e->t_ns;
 	if (e->t_ns >= s->t0 && e->t_ns < s->until)
 		return false;
 	if (e->kind == VMT_BPF_PURGE && s->drop_ns && e->t_ns >= s->drop_ns && e->t_ns < s->t0)
@@ -533,12 +536,20 @@ static void catch_stop_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* Polls the ring buffer while --drain waits (those records are cut). */
-static int drain_wait(void *ctx, int ms, struct vmt_err *err)
-{
-	int ret = vmt_recorder_poll(ctx, ms, err);
+/* What --drain's wait needs. */
+struct drain_ctx {
+	struct vmt_recorder *r;
+	const struct session *s;
+};
 
-	return ret < 0 ? ret : 0;
+/* Polls the ring buffer while --drain waits (those records are cut), and
+ * says whether a purge was traced since @since_ns. */
+static int drain_wait(void *ctx, int ms, uint64_t since_ns, struct vmt_err *err)
+{
+	const struct drain_ctx *d = ctx;
+	int ret = vmt_recorder_poll(d->r, ms, err);
+
+	return ret < 0 ? ret : d->s->last_purge_ns >= since_ns;
 }
 
 /*
@@ -559,7 +570,7 @@ static int open_window(struct vmt_recorder *r, struct session *s, const struct r
 	if (!ret)
 		ret = vmt_cpu_list_count("/sys/devices/system/cpu/online", &rec->cpus_online, err);
 	if (!ret && o->drain) {
-		ret = vmt_drain_pools(drain_wait, r, &rec->drain, err);
+		ret = vmt_drain_pools(drain_wait, &(struct drain_ctx){ r, s }, &rec->drain, err);
 		s->drop_ns = rec->drain.drop_ns;
 	}
 	if (ret)

@@ -21,8 +21,6 @@ cd "$(dirname "$0")/.."
 
 . tests/record_prereqs.sh
 
-vmtrace=${VMTRACE:-build/vmtrace}
-workload=scripts/workloads/vmalloc_workload.py
 tmp=$(mktemp -d)
 kptr_old=$(cat /proc/sys/kernel/kptr_restrict)
 trap 'echo "$kptr_old" > /proc/sys/kernel/kptr_restrict; rm -rf "$tmp"' EXIT

@@ -13,11 +13,6 @@ cd "$(dirname "$0")/.."
 
 . tests/record_prereqs.sh
 
-vmtrace=${VMTRACE:-build/vmtrace}
-workload=scripts/workloads/vmalloc_workload.py
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
 # The value of meta line $1 in the `info` output.
 meta() {
 	sed -n "s/^meta $1: //p" "$tmp/info.out"
@@ -28,6 +23,8 @@ cpus() {
 	tr ',' '\n' < "$1" | awk -F- '{ n += (NF == 2 ? $2 - $1 + 1 : 1) } END { print n }'
 }
 
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 "$vmtrace" record --drain -o "$tmp/drain.vmt.zst" -- python3 "$workload" maps 1 \
 	> "$tmp/workload.out" 2> "$tmp/record.err"
 rc=$?
