@@ -5,20 +5,33 @@
  *
  * Order of work, and why:
  *   1. attach the BPF programs (record.h): from here on nothing is missed;
- *   2. with kernel.kptr_restrict at 1 (kptr.h), read /proc/vmallocinfo
+ *   2. with --drain, empty the kernel's vmap pools (drain.h); the records
+ *      of that work (its own map, the purge) are cut, see 3;
+ *   3. open the window: t0.  Records stamped before t0 (the programs
+ *      attach one by one, and --drain's work) are left out, as are those
+ *      stamped after the window closes (step 6): only inside it do all
+ *      three programs see every event, so that each traced free has its
+ *      traced alloc or a snapshot area (cut_events counts the rest);
+ *   4. with kernel.kptr_restrict at 1 (kptr.h), read /proc/vmallocinfo
  *      (the initial snapshot) and /proc/kallsyms (to name stack frames),
  *      then restore kptr_restrict; the events meanwhile wait in the ring
  *      buffer, and those that raced the snapshot are reconciled by the
  *      trace builder (builder.h);
- *   3. start the command, if any, and drain the ring buffer into the
+ *   5. start the command, if any, and drain the ring buffer into the
  *      builder until the command exits, the duration ends, or a signal;
- *   4. detach, drain what is left, read the lost count, build and save
- *      the trace whole or not at all.
- * With --locks, step 2 also finds the vmalloc locks (lock_waits.h): by
+ *   6. close the window, detach, drain what is left, read the lost count
+ *      (less what was lost before the window), build and save the trace
+ *      whole or not at all.
+ * Why --drain runs attached and before the window rather than before
+ * attaching: the pools stay empty only until the next purge, and loading
+ * and attaching take long enough for one; here the window opens right
+ * after the last drop_caches, and a purge traced in between is counted
+ * (meta drain_late_purges), not missed.
+ * With --locks, step 4 also finds the vmalloc locks (lock_waits.h): by
  * name when kallsyms lists data symbols, else by the functions that take
  * them; the waits become kernel_lock.* meta lines, not trace events.
  * Times are CLOCK_MONOTONIC nanoseconds (what bpf_ktime_get_ns reads)
- * since the moment just before attaching.
+ * since the window opened (t0).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +51,7 @@
 #include "trace/trace_io.h"
 #include "capture/builder.h"
 #include "capture/classify.h"
+#include "capture/drain.h"
 #include "capture/kallsyms.h"
 #include "capture/kptr.h"
 #include "capture/lock_waits.h"
@@ -61,6 +75,7 @@ struct record_opts {
 	double duration;	/* seconds, 0: until the command ends or a signal */
 	bool stacks;
 	bool locks;
+	bool drain;		/* empty the vmap pools before the snapshot */
 	char **command;		/* NULL-terminated, or NULL */
 };
 
@@ -75,7 +90,14 @@ struct session {
 	size_t nnamed;
 	struct vmt_lock_waits lock_waits;
 	uint64_t nlock_waits, other_lock_waits;
-	uint64_t t0;		/* CLOCK_MONOTONIC ns before attaching */
+	/* The recording window, CLOCK_MONOTONIC ns: events outside it are
+	 * left out (cut_events).  t0 opens it once every program is attached
+	 * (and the pools drained): times are ns since t0; until closes it
+	 * before the first program is detached. */
+	uint64_t t0, until;
+	uint64_t drop_ns;	/* --drain: just before its last drop_caches */
+	uint64_t last_purge_ns;	/* the latest purge record's time, cut or not */
+	uint64_t cut_events, late_purges;	/* purges between drop_ns and t0 */
 	uint64_t events, stack_errors;
 	struct vmt_err err;	/* why the callback stopped the poll */
 };
@@ -86,7 +108,9 @@ struct recording {
 	int status;		/* the command's wait status */
 	uint64_t snapshot_t;	/* when the snapshot was read, ns since t0 */
 	uint64_t end_t;		/* when recording stopped, ns since t0 */
-	uint64_t lost;		/* events the ring buffer dropped */
+	uint64_t lost;		/* events the ring buffer dropped in the window */
+	unsigned cpus_possible, cpus_online;
+	struct vmt_drain_result drain;	/* with --drain */
 };
 
 static uint64_t monotonic_ns(void)
@@ -124,6 +148,9 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 			   "(the default)", &o->stacks) },
 		{ CLI_FLAG_OFF("no-stacks", 0, "no stacks: cheaper, no caller= or kind=",
 			       &o->stacks) },
+		{ CLI_FLAG("drain", 0, "empty the kernel's vmap pools (Linux 6.9+) before the "
+			   "snapshot, so that it is the whole layout: force a purge, then "
+			   "drop_caches=2; said in `meta drain*` lines", &o->drain) },
 		{ CLI_FLAG("locks", 0, "also time the kernel's waits for the vmalloc locks "
 			   "(lock:contention_begin/end) into kernel_lock.* meta lines: count, "
 			   "total, max, p50, p99 per lock", &o->locks) },
@@ -207,6 +234,21 @@ static int on_lock_wait(struct session *s, const struct vmt_bpf_event *e)
 	return ret;
 }
 
+/* Leaves out a record outside the window; counts a purge that ran after
+ * --drain's last drop_caches and before the window opened (it may have
+ * refilled the pools). */
+static bool cut_event(struct session *s, const struct vmt_bpf_event *e)
+{
+	if (e->kind == VMT_BPF_PURGE && e->t_ns > s->last_purge_ns)
+		s->last_purge_ns = e->t_ns;
+	if (e->t_ns >= s->t0 && e->t_ns < s->until)
+		return false;
+	if (e->kind == VMT_BPF_PURGE && s->drop_ns && e->t_ns >= s->drop_ns && e->t_ns < s->t0)
+		s->late_purges++;
+	s->cut_events++;
+	return true;
+}
+
 /* The ring-buffer callback: one BPF record into the builder. */
 static int on_event(void *ctx, const struct vmt_bpf_event *e)
 {
@@ -215,13 +257,15 @@ static int on_event(void *ctx, const struct vmt_bpf_event *e)
 	char comm[VMT_COMM_LEN + 1];
 	struct vmt_raw_event raw = {
 		.flags = VMT_F_T | VMT_F_CPU | VMT_F_PID,
-		.t = e->t_ns > s->t0 ? e->t_ns - s->t0 : 0,
+		.t = e->t_ns - s->t0,
 		.cpu = (uint16_t)e->cpu,
 		.pid = e->pid,
 		.comm = comm,
 		.line = (uint32_t)(s->events + 1),
 	};
 
+	if (cut_event(s, e))
+		return 0;
 	if (e->kind == VMT_BPF_LOCK_WAIT)
 		return on_lock_wait(s, e);
 	memcpy(comm, e->comm, VMT_COMM_LEN);
@@ -414,11 +458,45 @@ static int record_loop(struct vmt_recorder *r, struct session *s,
 	return ret;
 }
 
+/* A meta line whose text is a number. */
+static int meta_u64(struct vmt_trace *t, const char *key, uint64_t value)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%" PRIu64, value);
+	return vmt_trace_add_meta(t, key, text);
+}
+
+/* What the replay needs of the kernel's own state: its node count follows
+ * the possible CPUs, and with --drain the pools were empty at the start. */
+static int add_state_meta(struct vmt_trace *t, const struct session *s,
+			  const struct record_opts *o, const struct recording *rec,
+			  const struct vmt_snapshot *snap)
+{
+	uint64_t unpurged = 0;
+	int ret;
+
+	for (size_t i = 0; i < snap->n; i++)
+		unpurged += snap->areas[i].unpurged;
+	if ((ret = meta_u64(t, "cpus_possible", rec->cpus_possible)) ||
+	    (ret = meta_u64(t, "cpus_online", rec->cpus_online)) ||
+	    (ret = meta_u64(t, "cut_events", s->cut_events)) ||
+	    (ret = vmt_trace_add_meta(t, "drain", o->drain ? "yes" : "no")) || !o->drain)
+		goto out;
+	if ((ret = meta_u64(t, "drain_tries", rec->drain.tries)) ||
+	    (ret = meta_u64(t, "drain_unpurged_before", rec->drain.unpurged_before)) ||
+	    (ret = meta_u64(t, "drain_late_purges", s->late_purges)))
+		goto out;
+	ret = meta_u64(t, "drain_unpurged", unpurged);
+out:
+	return ret;
+}
+
 /* The trace's own meta lines, after the builder's import.* counts. */
 static int add_meta(struct vmt_trace *t, const struct session *s,
-		    const struct record_opts *o, const struct recording *rec)
+		    const struct record_opts *o, const struct recording *rec,
+		    const struct vmt_snapshot *snap)
 {
-	char lost_s[24], stack_err_s[24], snap_s[24], end_s[24];
 	char kernel[3 * 65 + 2], command[1024] = "none";
 	struct utsname u;
 	size_t used = 0;
@@ -428,11 +506,6 @@ static int add_meta(struct vmt_trace *t, const struct session *s,
 	for (char **arg = o->command; arg && *arg && used < sizeof(command) - 1; arg++)
 		used += snprintf(command + used, sizeof(command) - used, "%s%s",
 				 arg == o->command ? "" : " ", *arg);
-
-	snprintf(lost_s, sizeof(lost_s), "%" PRIu64, rec->lost);
-	snprintf(stack_err_s, sizeof(stack_err_s), "%" PRIu64, s->stack_errors);
-	snprintf(snap_s, sizeof(snap_s), "%" PRIu64, rec->snapshot_t);
-	snprintf(end_s, sizeof(end_s), "%" PRIu64, rec->end_t);
 	if (uname(&u))
 		snprintf(kernel, sizeof(kernel), "unknown");
 	else
@@ -440,13 +513,16 @@ static int add_meta(struct vmt_trace *t, const struct session *s,
 	if ((ret = vmt_trace_add_meta(t, "source", "vmtrace record (eBPF, vmalloc tracepoints)")) ||
 	    (ret = vmt_trace_add_meta(t, "kernel", kernel)) ||
 	    (ret = vmt_trace_add_meta(t, "clock", "CLOCK_MONOTONIC ns since recording started")) ||
-	    (ret = vmt_trace_add_meta(t, "snapshot_t", snap_s)) ||
-	    (ret = vmt_trace_add_meta(t, "end_t", end_s)) ||
+	    (ret = meta_u64(t, "snapshot_t", rec->snapshot_t)) ||
+	    (ret = meta_u64(t, "end_t", rec->end_t)) ||
 	    (ret = vmt_trace_add_meta(t, "stacks", o->stacks ? "yes" : "no")) ||
-	    (ret = vmt_trace_add_meta(t, "stack_errors", stack_err_s)) ||
-	    (ret = vmt_trace_add_meta(t, "command", command)))
-		return ret;
-	return vmt_trace_add_meta(t, "lost_events", lost_s);
+	    (ret = meta_u64(t, "stack_errors", s->stack_errors)) ||
+	    (ret = vmt_trace_add_meta(t, "command", command)) ||
+	    (ret = add_state_meta(t, s, o, rec, snap)))
+		goto out;
+	ret = meta_u64(t, "lost_events", rec->lost);
+out:
+	return ret;
 }
 
 static void catch_stop_signals(void)
@@ -460,6 +536,51 @@ static void catch_stop_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/* What --drain's wait needs. */
+struct drain_ctx {
+	struct vmt_recorder *r;
+	const struct session *s;
+};
+
+/* Polls the ring buffer while --drain waits (those records are cut), and
+ * says whether a purge was traced since @since_ns. */
+static int drain_wait(void *ctx, int ms, uint64_t since_ns, struct vmt_err *err)
+{
+	const struct drain_ctx *d = ctx;
+	int ret = vmt_recorder_poll(d->r, ms, err);
+
+	return ret < 0 ? ret : d->s->last_purge_ns >= since_ns;
+}
+
+/*
+ * Opens the window, every program attached: --drain first, so that its
+ * own map, the frees and the purge it causes fall before the window (they
+ * are cut: the snapshot comes after them, and replaying them after it
+ * would free areas it no longer holds), and the window opens right after
+ * the pools were emptied; a purge in between is counted (late_purges).
+ * Sets *@lost_before to the records dropped before the window.  Returns 0
+ * or a negative errno with @err set.
+ */
+static int open_window(struct vmt_recorder *r, struct session *s, const struct record_opts *o,
+		       struct recording *rec, uint64_t *lost_before, struct vmt_err *err)
+{
+	int ret;
+
+	ret = vmt_cpu_list_count("/sys/devices/system/cpu/possible", &rec->cpus_possible, err);
+	if (!ret)
+		ret = vmt_cpu_list_count("/sys/devices/system/cpu/online", &rec->cpus_online, err);
+	if (!ret && o->drain) {
+		ret = vmt_drain_pools(drain_wait, &(struct drain_ctx){ r, s }, &rec->drain, err);
+		s->drop_ns = rec->drain.drop_ns;
+	}
+	if (ret)
+		goto out;
+	s->t0 = monotonic_ns();
+	ret = vmt_recorder_lost(r, lost_before, err);
+out:
+	return ret;
+}
+
 /*
  * Steps 2 and 3 with the programs attached: reads the kernel's addresses,
  * runs the command, drains the ring buffer until it is time to stop, then
@@ -469,9 +590,12 @@ static int record_attached(struct vmt_recorder *r, struct session *s,
 			   const struct record_opts *o, struct vmt_snapshot *snap,
 			   struct recording *rec, struct vmt_err *err)
 {
+	uint64_t lost_before = 0;
 	int ret;
 
-	ret = read_kernel_addresses(s, snap, &rec->snapshot_t, err);
+	ret = open_window(r, s, o, rec, &lost_before, err);
+	if (!ret)
+		ret = read_kernel_addresses(s, snap, &rec->snapshot_t, err);
 	if (!ret && o->locks)
 		ret = watch_locks(r, s, err);
 	if (ret)
@@ -486,6 +610,10 @@ static int record_attached(struct vmt_recorder *r, struct session *s,
 		}
 	}
 	ret = record_loop(r, s, o, rec, err);
+	/* Programs detach one by one, tens of ms apart: frees traced after
+	 * the alloc program went would be unknown frees.  So the window
+	 * closes first, for all of them at once. */
+	s->until = monotonic_ns();
 	if (!ret)
 		ret = vmt_recorder_stop(r, err);
 	if (ret < 0) {
@@ -493,8 +621,10 @@ static int record_attached(struct vmt_recorder *r, struct session *s,
 			*err = s->err;
 		return ret;
 	}
-	rec->end_t = monotonic_ns() - s->t0;
-	return vmt_recorder_lost(r, &rec->lost, err);
+	rec->end_t = s->until - s->t0;
+	ret = vmt_recorder_lost(r, &rec->lost, err);
+	rec->lost -= lost_before;
+	return ret;
 }
 
 /* Step 4: builds the trace with its meta lines and saves it as @o says. */
@@ -508,7 +638,7 @@ static int save_trace(struct session *s, const struct record_opts *o,
 	ret = vmt_builder_finish(&s->builder, t, NULL, err);
 	/* The binary footer's lost count, beside the meta line text keeps. */
 	t->lost_events = rec->lost;
-	if (!ret && (ret = add_meta(t, s, o, rec)))
+	if (!ret && (ret = add_meta(t, s, o, rec, snap)))
 		vmt_err_set(err, "out of memory");
 	if (!ret && o->locks &&
 	    (ret = vmt_lock_waits_meta(&s->lock_waits, s->nnamed ? "kallsyms" : "stack", t)))
@@ -528,6 +658,12 @@ static void print_totals(const struct session *s, const struct record_opts *o,
 			"(found by %s), %" PRIu64 " for other locks under vmalloc "
 			"functions\n", s->nlock_waits, s->lock_waits.n,
 			s->nnamed ? "kallsyms" : "stack", s->other_lock_waits);
+	if (o->drain)
+		fprintf(stderr, "vmtrace record: --drain: %zu unpurged areas before, %zu after "
+			"%u tries (goal <= %d)%s\n", rec->drain.unpurged_before,
+			rec->drain.unpurged, rec->drain.tries, VMT_DRAIN_GOAL,
+			s->late_purges ? "; a purge ran before the window opened: the pools "
+			"may not be empty" : "");
 }
 
 int cmd_record(int argc, char **argv)
@@ -551,7 +687,7 @@ int cmd_record(int argc, char **argv)
 		vmt_err_set(&err, "out of memory");
 		goto out;
 	}
-	s.t0 = monotonic_ns();
+	s.t0 = s.until = UINT64_MAX;	/* no window yet: every record is cut */
 	ret = vmt_recorder_start(&r, &(struct vmt_recorder_opts){
 		.stacks = o.stacks, .locks = o.locks, .on_event = on_event, .ctx = &s }, &err);
 	if (ret == -EPERM || ret == -ENOENT || ret == -EOPNOTSUPP)

@@ -13,7 +13,6 @@ cd "$(dirname "$0")/.."
 
 . tests/record_prereqs.sh
 
-vmtrace=${VMTRACE:-build/vmtrace}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
