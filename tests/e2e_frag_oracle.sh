@@ -5,7 +5,10 @@
 # for every model on every shipped trace and every trace in tests/data/.
 # The summary is checked on the final layout (`--layout`); each series row
 # on the layout after that event, rebuilt by undoing the `--events` rows
-# backwards from the final layout.  About 40 samples a trace.
+# backwards from the final layout.  About 40 samples a trace.  The same
+# replays' search-length summary (mean, p50, p99, max, total of allocs and
+# frees) is recomputed from their --events rows by tests/ref_search_stats.py,
+# sharing no code with lib/histogram.c.
 set -eu
 vmtrace=${VMTRACE:-build/vmtrace}
 cd "$(dirname "$0")/.."
@@ -24,9 +27,10 @@ for trace in traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst tests/data/*.vmt.txt
 			"$trace" > /dev/null
 		samples=$(python3 tests/ref_frag.py "$tmp/l.csv" "$tmp/s.json" \
 			"$tmp/e.csv" "$tmp/f.csv")
+		python3 tests/ref_search_stats.py "$tmp/e.csv" "$tmp/s.json"
 		n=$((n + 1))
 	done
-	echo "ok: $trace: summary and $samples series rows agree, every model"
+	echo "ok: $trace: fragmentation summary, $samples series rows and search summary agree, every model"
 done
 [ "$n" -gt 0 ] || { echo "FAIL: no trace to compare"; exit 1; }
 echo "ok: $n replays"
