@@ -2,7 +2,8 @@
 # The fragmentation figures of `replay --json` and `--series` equal what an
 # independent script (tests/ref_frag.py, written from replay/metrics.h and
 # sharing no code with replay/frag.c) measures on the model's own layout:
-# for every model on every shipped trace and every trace in tests/data/.
+# for every model on every shipped trace and every trace in tests/data/
+# and tests/oracle_traces/ (straddle.vmt.txt: areas across both window ends).
 # The summary is checked on the final layout (`--layout`); each series row
 # on the layout after that event, rebuilt by undoing the `--events` rows
 # backwards from the final layout.  About 40 samples a trace.  The same
@@ -17,7 +18,8 @@ trap 'rm -rf "$tmp"' EXIT
 models=$("$vmtrace" models | cut -f1)
 [ -n "$models" ] || { echo "FAIL: vmtrace models listed nothing"; exit 1; }
 n=0
-for trace in traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst tests/data/*.vmt.txt; do
+for trace in traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst tests/data/*.vmt.txt \
+		tests/oracle_traces/*.vmt.txt; do
 	[ -e "$trace" ] || continue
 	events=$("$vmtrace" info "$trace" | sed -n 's/^events: //p')
 	every=$((events / 40 + 1))

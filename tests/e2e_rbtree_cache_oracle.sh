@@ -3,15 +3,17 @@
 # and addr columns of --events: every address and every failure) equal
 # what tests/ref_rbtree_cache.py, written from the kernel's 2.6.39-5.1
 # free_vmap_cache rules and sharing no code with allocator/, computes, for
-# every shipped trace and every trace in tests/data/.  Search lengths are
-# not compared: the reference has no red-black tree to count the descent.
+# every shipped trace and every trace in tests/data/ and tests/oracle_traces/.
+# Search lengths are not compared: the reference has no red-black tree to
+# count the descent.
 set -eu
 vmtrace=${VMTRACE:-build/vmtrace}
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0 differ=0
-for trace in traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst tests/data/*.vmt.txt; do
+for trace in traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst tests/data/*.vmt.txt \
+		tests/oracle_traces/*.vmt.txt; do
 	[ -e "$trace" ] || continue
 	"$vmtrace" convert "$trace" "$tmp/trace.vmt.txt"
 	python3 tests/ref_rbtree_cache.py "$tmp/trace.vmt.txt" | cut -d, -f1-6 > "$tmp/want.csv"
