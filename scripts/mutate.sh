@@ -3,10 +3,11 @@
 # to a scratch copy of the tree (the checkout's files and its build/, so
 # builds are incremental), rebuilds there and runs the fast part of the
 # suite: the oracle and agreement scripts, then the cmocka tests (not the
-# fuzz corpora, the engine-equality, import-tool or record tests).  A mutant is KILLED when a
-# test fails (or the build does, or a test hangs past 10 min), SURVIVED
-# when all pass.  Prints a score; exit status 1 if a mutant does not apply
-# or the unmutated copy fails.  Not part of `ninja test`: it takes minutes.
+# fuzz corpora, the engine-equality, import-tool or record tests).
+# A mutant is KILLED when a test fails (or hangs past 10 min), SURVIVED
+# when all pass, NOT BUILT when it does not compile (a broken mutant, not
+# a kill).  Prints a score; exit status 1 if a mutant does not apply or
+# build, or the unmutated copy fails.  Not part of `ninja test`: minutes.
 #   scripts/mutate.sh [PATTERN]   only the mutants whose line matches PATTERN
 set -eu
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ programs=$(sed -n 's/^build \$d\/\(tests\/test_[a-z_]*\):.*/build\/\1/p' ninja/s
 
 # 0 when every fast test passes; else 1, naming the first failure.
 fast_suite() {
-	ninja build/vmtrace $programs > build.log 2>&1 || { echo "build failed"; return 1; }
+	ninja build/vmtrace $programs > build.log 2>&1 || { echo "build failed"; return 2; }
 	for t in $scripts $programs; do	# the oracles first: most mutants die there
 		[ -e "$t" ] || continue
 		timeout 600 "$t" > test.log 2>&1 || { echo "$t"; return 1; }
@@ -45,15 +46,17 @@ while IFS="$tab" read -r file expr what; do
 	if cmp -s "$file" "$file.orig"; then
 		echo "NOT APPLIED  $file: $what"
 		bad=$((bad + 1))
-	elif why=$(fast_suite); then
-		echo "SURVIVED     $file: $what"
-		survived=$((survived + 1))
 	else
-		echo "KILLED       $file: $what (by $why)"
-		killed=$((killed + 1))
+		rc=0
+		why=$(fast_suite) || rc=$?
+		case $rc in
+		0) echo "SURVIVED     $file: $what"; survived=$((survived + 1)) ;;
+		2) echo "NOT BUILT    $file: $what"; bad=$((bad + 1)) ;;
+		*) echo "KILLED       $file: $what (by $why)"; killed=$((killed + 1)) ;;
+		esac
 	fi
 	mv "$file.orig" "$file"
 	touch "$file"
 done < "$list"
-echo "mutation score: $killed killed of $total ($survived survived, $bad not applied)"
+echo "mutation score: $killed killed of $total ($survived survived, $bad not applied or not built)"
 [ "$bad" -eq 0 ]
