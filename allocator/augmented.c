@@ -47,6 +47,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 
+#include "allocator/ds/instance.h"
 #include "allocator/allocator.h"
 #include "allocator/ds/busy_tree.h"
 #include "allocator/ds/free_tree.h"
@@ -70,13 +71,11 @@ static int augmented_init(const struct vm_window *win, enum augmented_search sea
 			  const char *name, struct vm_model **out)
 {
 	struct vm_model *m;
-	int ret;
+	int ret = 0;
 
-	if (win->lo >= win->hi)
-		return -EINVAL;
-	m = calloc(1, sizeof(*m));
+	m = model_instance_alloc(win, sizeof(*m), &ret);
 	if (!m)
-		return -ENOMEM;
+		return ret;
 	m->win = *win;
 	m->search = search;
 	m->name = name;

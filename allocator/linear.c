@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "allocator/ds/instance.h"
 #include "allocator/allocator.h"
 #include "lib/vmmath.h"
 
@@ -42,12 +43,11 @@ struct vm_model {
 static int linear_create(const struct vm_window *win, struct vm_model **out)
 {
 	struct vm_model *m;
+	int ret = 0;
 
-	if (win->lo >= win->hi)
-		return -EINVAL;
-	m = calloc(1, sizeof(*m));
+	m = model_instance_alloc(win, sizeof(*m), &ret);
 	if (!m)
-		return -ENOMEM;
+		return ret;
 	m->win = *win;
 	*out = m;
 	return 0;

@@ -62,6 +62,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "allocator/ds/instance.h"
 #include "allocator/allocator.h"
 #include "allocator/ds/free_tree.h"
 #include "allocator/ds/rbtree_lib.h"
@@ -234,14 +235,12 @@ static int vmap_nodes_create(const struct vm_window *win, struct vm_model **out)
 {
 	struct vm_model *m;
 	size_t npools;
-	int ret = -EINVAL;
+	int ret = 0;
 
-	if (win->lo >= win->hi)
-		goto out;
-	ret = -ENOMEM;
-	m = calloc(1, sizeof(*m));
+	m = model_instance_alloc(win, sizeof(*m), &ret);
 	if (!m)
 		goto out;
+	ret = -ENOMEM;
 	m->win = *win;
 	m->nr_nodes = win->nr_cpus < 1 ? 1 : win->nr_cpus > MAX_VMAP_NODES ?
 		MAX_VMAP_NODES : (int)win->nr_cpus;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "allocator/ds/instance.h"
 #include "allocator/ds/busy_tree.h"
 #include "lib/vmmath.h"
 
@@ -134,12 +135,11 @@ void busy_tree_clear(struct busy_tree *bt)
 int busy_model_create(const struct vm_window *win, size_t model_size, struct vm_model **out)
 {
 	struct busy_model *b;
+	int ret = 0;
 
-	if (win->lo >= win->hi)
-		return -EINVAL;
-	b = calloc(1, model_size);
+	b = model_instance_alloc(win, model_size, &ret);
 	if (!b)
-		return -ENOMEM;
+		return ret;
 	b->win = *win;
 	*out = (struct vm_model *)b;
 	return 0;
