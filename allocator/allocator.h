@@ -180,6 +180,22 @@ struct vm_allocator_ops {
 	const char *(*alloc_reason)(const struct vm_model *m);
 
 	/*
+	 * internal_waste: bytes the live areas hold now beyond what their
+	 * requests asked for (a buddy block rounded up to a power of two, a
+	 * size class).  walk() reports the whole range held, rounding
+	 * included, so holes are free space and this is the waste inside
+	 * areas.  NULL: the model holds exactly the requested sizes (0).
+	 */
+	uint64_t (*internal_waste)(const struct vm_model *m);
+
+	/*
+	 * metadata_bytes: bytes of the model's own bookkeeping now (list and
+	 * tree nodes, bitmaps, hash tables, free-list heads), as the design
+	 * would lay them out in the kernel.  NULL: not modelled.
+	 */
+	uint64_t (*metadata_bytes)(const struct vm_model *m);
+
+	/*
 	 * walk: calls @fn for every busy area in increasing address order.
 	 * Stops at, and returns, the first non-zero value @fn returns; else 0.
 	 * The model must not be changed from inside @fn.
