@@ -11,6 +11,11 @@ extern const struct vm_allocator_ops vm_allocator_augmented;
 extern const struct vm_allocator_ops vm_allocator_augmented_52;
 extern const struct vm_allocator_ops vm_allocator_augmented_519;
 extern const struct vm_allocator_ops vm_allocator_vmap_nodes;
+extern const struct vm_allocator_ops vm_allocator_vmem_instant;
+extern const struct vm_allocator_ops vm_allocator_vmem_best;
+extern const struct vm_allocator_ops vm_allocator_vmem_next;
+extern const struct vm_allocator_ops vm_allocator_bitmap;
+extern const struct vm_allocator_ops vm_allocator_buddy;
 
 const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_linear,
@@ -20,6 +25,11 @@ const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_augmented_52,
 	&vm_allocator_augmented_519,
 	&vm_allocator_vmap_nodes,
+	&vm_allocator_vmem_instant,
+	&vm_allocator_vmem_best,
+	&vm_allocator_vmem_next,
+	&vm_allocator_bitmap,
+	&vm_allocator_buddy,
 };
 
 const size_t vm_allocator_count = sizeof(vm_allocators) / sizeof(vm_allocators[0]);

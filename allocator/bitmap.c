@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bitmap: one bit per page over the window, first fit a word at a time,
+ * the shape of the kernel's lib/genalloc.c (gen_pool_first_fit_align()
+ * over bitmap_find_next_zero_area_off()).
+ *
+ * The design's bitmap is a flat array of (window / page) bits: 1 GiB of
+ * them for the 32 TiB x86_64 vmalloc window.  The model keeps the same
+ * array in chunks of CHUNK_WORDS words that materialise on their first
+ * set bit (a chunk never touched reads as zeros), and it keeps the number
+ * of set bits of every chunk.  The searches still count every word the
+ * flat scan would read; they only skip, in O(1), the reading of chunks
+ * whose count proves them all zero (find_next_bit) or all ones
+ * (find_next_zero_bit), while counting their words.  metadata_bytes is
+ * the whole flat array, as the design would allocate it.
+ *
+ * The areas (start and size) are kept in a busy tree beside the bitmap:
+ * genalloc's caller passes the size to gen_pool_free(), so the design's
+ * bitmap needs no record of its own; the tree is that caller's, and no
+ * search counts it.
+ *
+ * Invariants (checked by bitmap_check):
+ *   - the busy tree is sorted, non-overlapping, inside the window;
+ *   - every page of every area has its bit set, and the number of set
+ *     bits equals the areas' pages (so no other bit is set);
+ *   - each chunk's count is its popcount (recounted for the chunks
+ *     changed since the previous check) and the counts sum to the total.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "allocator/allocator.h"
+#include "allocator/ds/busy_tree.h"
+#include "lib/vmmath.h"
+
+#define WORD_BITS 64u
+#define CHUNK_WORDS 4096u
+#define CHUNK_BITS ((uint64_t)CHUNK_WORDS * WORD_BITS)
+
+struct vm_model {
+	struct busy_model base;
+	uint64_t nbits;		/* pages in the window */
+	uint64_t nwords;	/* words of the flat bitmap */
+	uint64_t nchunks;
+	uint64_t **chunk;	/* NULL: never touched, all zero */
+	uint32_t *chunk_set;	/* set bits in each chunk */
+	uint64_t set_bits;	/* sum of chunk_set */
+	/* For check: the counts it last verified, and the chunks changed since. */
+	uint32_t *chunk_checked;
+	uint64_t checked_sum;
+	uint64_t *dirty;
+	uint64_t ndirty;
+	uint8_t *is_dirty;
+};
+
+static int bitmap_create(const struct vm_window *win, struct vm_model **out)
+{
+	struct vm_model *m;
+	int ret;
+
+	ret = busy_model_create(win, sizeof(*m), out);
+	if (ret)
+		return ret;
+	m = *out;
+	m->nbits = (win->hi - win->lo) / win->page_size;
+	m->nwords = (m->nbits + WORD_BITS - 1) / WORD_BITS;
+	m->nchunks = (m->nwords + CHUNK_WORDS - 1) / CHUNK_WORDS;
+	m->chunk = calloc(m->nchunks, sizeof(*m->chunk));
+	m->chunk_set = calloc(m->nchunks, sizeof(*m->chunk_set));
+	m->chunk_checked = calloc(m->nchunks, sizeof(*m->chunk_checked));
+	m->dirty = calloc(m->nchunks, sizeof(*m->dirty));
+	m->is_dirty = calloc(m->nchunks, sizeof(*m->is_dirty));
+	if (!m->chunk || !m->chunk_set || !m->chunk_checked || !m->dirty || !m->is_dirty) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	return 0;
+out:
+	free(m->chunk);
+	free(m->chunk_set);
+	free(m->chunk_checked);
+	free(m->dirty);
+	free(m->is_dirty);
+	busy_model_destroy(*out);
+	*out = NULL;
+	return ret;
+}
+
+static void bitmap_destroy(struct vm_model *m)
+{
+	if (!m)
+		return;
+	for (uint64_t c = 0; c < m->nchunks; c++)
+		free(m->chunk[c]);
+	free(m->chunk);
+	free(m->chunk_set);
+	free(m->chunk_checked);
+	free(m->dirty);
+	free(m->is_dirty);
+	busy_model_destroy(m);
+}
+
+static uint64_t word_at(const struct vm_model *m, uint64_t w)
+{
+	const uint64_t *c = m->chunk[w / CHUNK_WORDS];
+
+	return c ? c[w % CHUNK_WORDS] : 0;
+}
+
+/* Bits of chunk @c inside the window (the last chunk may be short). */
+static uint64_t chunk_bits(const struct vm_model *m, uint64_t c)
+{
+	return vm_min(CHUNK_BITS, m->nbits - c * CHUNK_BITS);
+}
+
+/* The last word of chunk @c, capped at word @last. */
+static uint64_t chunk_last_word(uint64_t c, uint64_t last)
+{
+	return vm_min((c + 1) * CHUNK_WORDS - 1, last);
+}
+
+/*
+ * find_next_bit(): the first set bit in [start, size), or size.  Adds the
+ * words read to *@search; a chunk whose count is 0 counts its words unread.
+ */
+static uint64_t find_next_bit(const struct vm_model *m, uint64_t size, uint64_t start,
+			      uint64_t *search)
+{
+	uint64_t w, last, val;
+
+	if (start >= size)
+		return size;
+	last = (size - 1) / WORD_BITS;
+	w = start / WORD_BITS;
+	val = ~0ull << (start % WORD_BITS);
+	for (;;) {
+		uint64_t c = w / CHUNK_WORDS;
+
+		if (!m->chunk_set[c]) {
+			uint64_t stop = chunk_last_word(c, last);
+
+			*search += stop - w + 1;
+			if (stop == last)
+				return size;
+			w = stop + 1;
+			val = ~0ull;
+			continue;
+		}
+		++*search;
+		val &= word_at(m, w);
+		if (val)
+			return vm_min(w * WORD_BITS + (uint64_t)__builtin_ctzll(val), size);
+		if (w == last)
+			return size;
+		w++;
+		val = ~0ull;
+	}
+}
+
+/*
+ * find_next_zero_bit(): the first clear bit in [start, size), or size.
+ * Adds the words read to *@search; a chunk whose bits are all set counts
+ * its words unread.
+ */
+static uint64_t find_next_zero_bit(const struct vm_model *m, uint64_t size, uint64_t start,
+				   uint64_t *search)
+{
+	uint64_t w, last, val;
+
+	if (start >= size)
+		return size;
+	last = (size - 1) / WORD_BITS;
+	w = start / WORD_BITS;
+	val = ~0ull << (start % WORD_BITS);
+	for (;;) {
+		uint64_t c = w / CHUNK_WORDS;
+
+		if (m->chunk_set[c] == chunk_bits(m, c)) {
+			uint64_t stop = chunk_last_word(c, last);
+
+			*search += stop - w + 1;
+			if (stop == last)
+				return size;
+			w = stop + 1;
+			val = ~0ull;
+			continue;
+		}
+		++*search;
+		val &= ~word_at(m, w);
+		if (val)
+			return vm_min(w * WORD_BITS + (uint64_t)__builtin_ctzll(val), size);
+		if (w == last)
+			return size;
+		w++;
+		val = ~0ull;
+	}
+}
+
+static void mark_dirty(struct vm_model *m, uint64_t c)
+{
+	if (!m->is_dirty[c]) {
+		m->is_dirty[c] = 1;
+		m->dirty[m->ndirty++] = c;
+	}
+}
+
+/*
+ * Sets (@set) or clears bits [b, e), a word at a time as bitmap_set() and
+ * bitmap_clear() do; adds the words written to *@words.  Returns -ENOMEM
+ * when a chunk cannot materialise (no bit is changed then in that chunk
+ * and after; callers set only ranges they then own, see bitmap_reserve).
+ */
+static int update_bits(struct vm_model *m, uint64_t b, uint64_t e, bool set, uint64_t *words)
+{
+	while (b < e) {
+		uint64_t w = b / WORD_BITS, c = w / CHUNK_WORDS;
+		uint64_t n = vm_min(e - b, WORD_BITS - b % WORD_BITS);
+		uint64_t mask = (n == WORD_BITS ? ~0ull : ((1ull << n) - 1)) << (b % WORD_BITS);
+		uint64_t *word;
+
+		if (!m->chunk[c]) {
+			m->chunk[c] = calloc(CHUNK_WORDS, sizeof(uint64_t));
+			if (!m->chunk[c])
+				return -ENOMEM;
+		}
+		word = &m->chunk[c][w % CHUNK_WORDS];
+		if (set) {
+			uint32_t added = (uint32_t)__builtin_popcountll(mask & ~*word);
+
+			*word |= mask;
+			m->chunk_set[c] += added;
+			m->set_bits += added;
+		} else {
+			uint32_t removed = (uint32_t)__builtin_popcountll(mask & *word);
+
+			*word &= ~mask;
+			m->chunk_set[c] -= removed;
+			m->set_bits -= removed;
+		}
+		mark_dirty(m, c);
+		++*words;
+		b += n;
+	}
+	return 0;
+}
+
+static void area_bits(const struct vm_model *m, uint64_t addr, uint64_t size,
+		      uint64_t *b, uint64_t *e)
+{
+	uint64_t ps = m->base.win.page_size;
+
+	*b = (addr - m->base.win.lo) / ps;
+	*e = (addr - m->base.win.lo + size + ps - 1) / ps;
+}
+
+static int bitmap_reserve(struct vm_model *m, uint64_t addr, uint64_t size)
+{
+	struct vm_busy *va = NULL;
+	uint64_t b, e, words = 0;
+	int ret;
+
+	ret = busy_tree_reserve(&m->base.busy, &m->base.win, addr, size);
+	if (ret)
+		return ret;
+	area_bits(m, addr, size, &b, &e);
+	ret = update_bits(m, b, e, true, &words);
+	if (ret) {
+		/* Undo: clear what was set, forget the area. */
+		update_bits(m, b, e, false, &words);
+		uint64_t unused = 0;
+
+		va = busy_tree_find(&m->base.busy, addr, &unused);
+		busy_tree_remove(&m->base.busy, va);
+	}
+	return ret;
+}
+
+/*
+ * Search length of alloc: the 64-bit bitmap words read by the
+ * find_next_zero_bit() and find_next_bit() calls of
+ * bitmap_find_next_zero_area_off(), every call counted (a word read again
+ * after a restart counts again), on success and on failure.  The restart
+ * after a set bit at i resumes at i + 1, as the kernel's does.
+ */
+static int bitmap_alloc(struct vm_model *m, const struct vm_request *req, uint64_t *addr,
+			uint64_t *search)
+{
+	const struct vm_window *win = &m->base.win;
+	uint64_t start = vm_max(win->lo, req->vstart), end = vm_min(win->hi, req->vend);
+	uint64_t ps = win->page_size, mask = req->align / ps - 1;
+	uint64_t off = (win->lo / ps) & mask;	/* the window start's misalignment */
+	uint64_t sbit, ebit, nr = req->size / ps, idx, busy, words = 0;
+	int ret;
+
+	*search = 0;
+	if (start >= end)
+		return -ENOMEM;
+	sbit = (start - win->lo + ps - 1) / ps;
+	ebit = (end - win->lo) / ps;
+	for (;;) {
+		idx = find_next_zero_bit(m, ebit, sbit, search);
+		idx = ((idx + off + mask) & ~mask) - off;
+		if (idx > ebit || nr > ebit - idx)
+			return -ENOMEM;
+		busy = find_next_bit(m, idx + nr, idx, search);
+		if (busy == idx + nr)
+			break;
+		sbit = busy + 1;
+	}
+	*addr = win->lo + idx * ps;
+	ret = busy_tree_insert(&m->base.busy, *addr, *addr + req->size, NULL);
+	if (ret)
+		return ret == -EEXIST ? -EFAULT : ret;
+	ret = update_bits(m, idx, idx + nr, true, &words);
+	if (ret) {
+		uint64_t unused = 0;
+
+		update_bits(m, idx, idx + nr, false, &words);
+		busy_tree_remove(&m->base.busy, busy_tree_find(&m->base.busy, *addr, &unused));
+	}
+	return ret;
+}
+
+/*
+ * Search length of free: the words bitmap_clear() writes for the area
+ * (the size comes from the caller, as gen_pool_free()'s does); 0 when no
+ * area starts at @addr.
+ */
+static int bitmap_free(struct vm_model *m, uint64_t addr, uint64_t *search)
+{
+	uint64_t unused = 0, b, e;
+	struct vm_busy *va;
+	int ret;
+
+	*search = 0;
+	va = busy_tree_find(&m->base.busy, addr, &unused);
+	if (!va || va->start != addr)
+		return -ENOENT;
+	area_bits(m, va->start, va->end - va->start, &b, &e);
+	ret = update_bits(m, b, e, false, search);	/* clearing never allocates */
+	busy_tree_remove(&m->base.busy, va);
+	return ret;
+}
+
+/* The flat bitmap of the design: one bit per page, in whole words. */
+static uint64_t bitmap_metadata_bytes(const struct vm_model *m)
+{
+	return m->nwords * sizeof(uint64_t);
+}
+
+static int check_failed(char *why, size_t why_len, const char *what, uint64_t a, uint64_t b)
+{
+	snprintf(why, why_len, "bitmap: %s (0x%llx, 0x%llx)", what, (unsigned long long)a,
+		 (unsigned long long)b);
+	return -EFAULT;
+}
+
+static int bitmap_check(struct vm_model *m, char *why, size_t why_len)
+{
+	uint64_t pages = 0, b, e, i;
+	int ret;
+
+	ret = busy_tree_check(&m->base.busy, &m->base.win, "bitmap", why, why_len);
+	if (ret)
+		return ret;
+	for (i = 0; i < m->ndirty; i++) {
+		uint64_t c = m->dirty[i], count = 0;
+
+		for (uint64_t w = 0; m->chunk[c] && w < CHUNK_WORDS; w++)
+			count += (uint64_t)__builtin_popcountll(m->chunk[c][w]);
+		if (count != m->chunk_set[c])
+			return check_failed(why, why_len, "chunk popcount differs from its count",
+					    c, count);
+		m->checked_sum += m->chunk_set[c];
+		m->checked_sum -= m->chunk_checked[c];
+		m->chunk_checked[c] = m->chunk_set[c];
+		m->is_dirty[c] = 0;
+	}
+	m->ndirty = 0;
+	if (m->checked_sum != m->set_bits)
+		return check_failed(why, why_len, "chunk counts do not sum to the set bits",
+				    m->checked_sum, m->set_bits);
+	for (struct rb_node *n = rb_first(&m->base.busy.root); n; n = rb_next(n)) {
+		struct vm_busy *va = busy_of(n);
+		uint64_t words = 0;
+
+		area_bits(m, va->start, va->end - va->start, &b, &e);
+		pages += e - b;
+		/* Every bit of the area set: no zero bit in [b, e). */
+		if (find_next_zero_bit(m, e, b, &words) != e)
+			return check_failed(why, why_len, "area has a clear bit", va->start,
+					    va->end);
+	}
+	if (pages != m->set_bits)
+		return check_failed(why, why_len, "set bits differ from the areas' pages",
+				    m->set_bits, pages);
+	return 0;
+}
+
+const struct vm_allocator_ops vm_allocator_bitmap = {
+	.name = "bitmap",
+	.description = "one bit per page, first fit a 64-bit word at a time (lib/genalloc.c)",
+	/* A gen_pool serializes its allocations on no lock of its own beyond
+	 * cmpxchg on the bits; a vmalloc built on it would hold the one lock
+	 * the other models hold, around the scan and the bit updates. */
+	.locking = { "vmap_area_lock", VM_LOCK_SPINLOCK,
+		     "the bitmap scan and the bitmap_set/bitmap_clear of the area" },
+	/* First fit over the bits is lowest-address fit. */
+	.notes = NULL,
+	.create = bitmap_create,
+	.destroy = bitmap_destroy,
+	.reserve = bitmap_reserve,
+	.alloc = bitmap_alloc,
+	.free = bitmap_free,
+	.metadata_bytes = bitmap_metadata_bytes,
+	.walk = busy_model_walk,
+	.check = bitmap_check,
+};
