@@ -329,84 +329,82 @@ static uint64_t buddy_metadata_bytes(const struct vm_model *m)
 	return ORDERS * 16 + (m->free_blocks + m->base.busy.count) * 32;
 }
 
-struct tile {
-	uint64_t start, end;
-	int order;	/* -1: a held area */
-};
-
-static int tile_cmp(const void *a, const void *b)
+/* True when free blocks @a then @b, both of order @k, are buddies. */
+static bool unmerged_buddies(const struct vm_model *m, const struct vm_busy *a,
+			     const struct vm_busy *b, unsigned k)
 {
-	const struct tile *x = a, *y = b;
+	uint64_t pair = 2 * block_bytes(m, k);
 
-	return x->start < y->start ? -1 : x->start > y->start;
+	return pair && a->end == b->start && !(a->start & (pair - 1)) &&
+	       vm_fits_below(a->start, pair, m->base.win.hi);
 }
 
+static int check_failed(char *why, size_t why_len, const char *what, uint64_t a)
+{
+	snprintf(why, why_len, "buddy: %s (0x%llx)", what, (unsigned long long)a);
+	return -EFAULT;
+}
+
+/*
+ * Walks the tiles in address order, taking at each address the held area
+ * or the free block that starts there from the cursors of the held list
+ * and of every non-empty free list: the walk ends at the window's end
+ * with every cursor spent iff they tile the window exactly.
+ */
 static int buddy_check(struct vm_model *m, char *why, size_t why_len)
 {
-	uint64_t n = 0, held = 0, asked = 0, at = m->base.win.lo, count = m->free_blocks;
-	struct tile *t;
+	struct rb_node *cur[ORDERS], *held = rb_first(&m->base.busy.root);
+	struct rb_node *asked = rb_first(&m->asked.root);
+	uint64_t at = m->base.win.lo, held_bytes = 0, asked_bytes = 0, nfree = 0;
+	const struct vm_busy *prev = NULL;
+	unsigned active[ORDERS], nactive = 0, prev_order = ORDERS;
 	int ret;
 
 	ret = busy_tree_check(&m->base.busy, &m->base.win, "buddy", why, why_len);
 	if (ret)
 		return ret;
-	count += m->base.busy.count;
-	t = malloc((count ? count : 1) * sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	ret = -EFAULT;
 	for (unsigned k = 0; k < ORDERS; k++)
-		for (struct rb_node *r = rb_first(&m->free_list[k].root); r; r = rb_next(r)) {
-			struct vm_busy *b = busy_of(r);
+		if ((cur[k] = rb_first(&m->free_list[k].root)))
+			active[nactive++] = k;
+	while (at < m->base.win.hi) {
+		const struct vm_busy *t = NULL;
+		unsigned k = ORDERS;
 
-			if (n == count || b->end - b->start != block_bytes(m, k) ||
-			    (b->start & (block_bytes(m, k) - 1))) {
-				snprintf(why, why_len, "buddy: free block 0x%llx of order %u misshapen",
-					 (unsigned long long)b->start, k);
-				goto out;
-			}
-			if (k + 1 < ORDERS && free_at(m, b->start ^ block_bytes(m, k), k) &&
-			    vm_fits_below(b->start & ~(2 * block_bytes(m, k) - 1),
-					  2 * block_bytes(m, k), m->base.win.hi) &&
-			    (b->start & ~(2 * block_bytes(m, k) - 1)) >= m->base.win.lo) {
-				snprintf(why, why_len, "buddy: free block 0x%llx and its buddy unmerged",
-					 (unsigned long long)b->start);
-				goto out;
-			}
-			t[n++] = (struct tile){ b->start, b->end, (int)k };
-		}
-	for (struct rb_node *r = rb_first(&m->base.busy.root); r; r = rb_next(r)) {
-		struct vm_busy *b = busy_of(r), *a;
-		uint64_t unused = 0;
+		if (held && busy_of(held)->start == at) {
+			const struct vm_busy *a = asked ? busy_of(asked) : NULL;
 
-		a = busy_tree_find(&m->asked, b->start, &unused);
-		if (n == count || !a || a->start != b->start || a->end > b->end) {
-			snprintf(why, why_len, "buddy: held area 0x%llx without its request",
-				 (unsigned long long)b->start);
-			goto out;
+			t = busy_of(held);
+			if (!a || a->start != t->start || a->end > t->end)
+				return check_failed(why, why_len, "held area without its request", at);
+			held_bytes += t->end - t->start;
+			asked_bytes += a->end - a->start;
+			held = rb_next(held);
+			asked = rb_next(asked);
+		} else {
+			for (unsigned i = 0; i < nactive && !t; i++)
+				if (cur[active[i]] && busy_of(cur[active[i]])->start == at)
+					k = active[i], t = busy_of(cur[k]);
+			if (!t)
+				return check_failed(why, why_len, "no block or area starts at", at);
+			if (t->end - t->start != block_bytes(m, k) || (t->start & (block_bytes(m, k) - 1)))
+				return check_failed(why, why_len, "free block misshapen", at);
+			if (prev && prev_order == k && unmerged_buddies(m, prev, t, k))
+				return check_failed(why, why_len, "free buddies left unmerged", prev->start);
+			cur[k] = rb_next(cur[k]);
+			nfree++;
 		}
-		held += b->end - b->start;
-		asked += a->end - a->start;
-		t[n++] = (struct tile){ b->start, b->end, -1 };
+		prev = t;
+		prev_order = k;
+		at = t->end;
 	}
-	if (n != count || held != m->held_bytes || asked != m->asked_bytes ||
-	    m->asked.count != m->base.busy.count) {
-		snprintf(why, why_len, "buddy: block or byte counts wrong");
-		goto out;
-	}
-	qsort(t, n, sizeof(*t), tile_cmp);
-	for (uint64_t i = 0; i < n; at = t[i++].end)
-		if (t[i].start != at)
-			break;
-	if (at != m->base.win.hi) {
-		snprintf(why, why_len, "buddy: blocks do not tile the window at 0x%llx",
-			 (unsigned long long)at);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(t);
-	return ret;
+	for (unsigned i = 0; i < nactive; i++)
+		if (cur[active[i]])
+			return check_failed(why, why_len, "free block overlaps another tile",
+					    busy_of(cur[active[i]])->start);
+	if (at != m->base.win.hi || held || asked || nfree != m->free_blocks ||
+	    held_bytes != m->held_bytes || asked_bytes != m->asked_bytes)
+		return check_failed(why, why_len, "tiles, counts or byte totals wrong", at);
+	return 0;
 }
 
 const struct vm_allocator_ops vm_allocator_buddy = {
