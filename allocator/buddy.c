@@ -254,8 +254,8 @@ static bool fit_in(const struct vm_busy *b, uint64_t bytes, uint64_t start, uint
 /*
  * Search length of alloc: the free-list heads examined (one per order
  * tried, from the request's order up), plus the free blocks examined in
- * those lists (in address order, up to the one that fits), plus one per
- * split.  A full-window request examines one block of the first
+ * those lists (in address order, up to the one that fits or the first
+ * starting at or above the request's vend), plus one per split.  A full-window request examines one block of the first
  * non-empty order, whose blocks all fit.
  */
 static int buddy_alloc(struct vm_model *m, const struct vm_request *req, uint64_t *addr,
@@ -277,9 +277,9 @@ static int buddy_alloc(struct vm_model *m, const struct vm_request *req, uint64_
 		for (struct rb_node *n = rb_first(&m->free_list[j].root); n; n = rb_next(n)) {
 			struct vm_busy *b = busy_of(n);
 
-			if (b->start >= end)
-				break;
 			++*search;
+			if (b->start >= end)	/* address order: none further fits */
+				break;
 			if (!fit_in(b, block_bytes(m, k), start, end, addr))
 				continue;
 			ret = split_down(m, b, j, k, *addr, search);
