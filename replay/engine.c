@@ -29,6 +29,7 @@
  * watching the model before those recording, engine.h). */
 static const struct replay_hook *const hooks[] = {
 	&audit_hook, &reference_hook, &lazy_hook, &events_hook, &series_hook, &span_hook,
+	&model_memory_hook,
 	&follow_hook, &check_hook,
 };
 

@@ -89,10 +89,11 @@ extern const struct replay_hook lazy_hook;		/* replay/lazy.c */
 extern const struct replay_hook events_hook;		/* replay/events_csv.c */
 extern const struct replay_hook series_hook;		/* replay/series_csv.c */
 extern const struct replay_hook span_hook;		/* replay/span.c */
+extern const struct replay_hook model_memory_hook;	/* replay/model_memory.c */
 extern const struct replay_hook follow_hook;		/* replay/follow.c */
 extern const struct replay_hook check_hook;		/* replay/engine.c */
 
-#define REPLAY_HOOKS_MAX 8
+#define REPLAY_HOOKS_MAX 9
 
 struct replay_engine {
 	const struct vmt_trace *t;

@@ -118,6 +118,21 @@
 	  "largest busy bytes inside the main window after the snapshot or any event")     \
 	X(F64, footprint, EXACT, "footprint",                                              \
 	  "max span / max live bytes (0 when nothing was ever live)")                      \
+	X(U64, internal_waste_modelled, EXACT, "internal waste modelled",                  \
+	  "1 when the model reports internal waste (its internal_waste op), 0 when it "     \
+	  "holds exactly the requested sizes or does not model it: the two waste "         \
+	  "figures are then 0; single-threaded replay only")                               \
+	X(U64, max_internal_waste, EXACT, "max internal waste",                            \
+	  "largest internal waste after the snapshot or any event: bytes the live areas "  \
+	  "held beyond their requests (a buddy's power-of-two rounding)")                  \
+	X(U64, end_internal_waste, EXACT, "internal waste at end",                         \
+	  "internal waste after the last event, bytes")                                    \
+	X(U64, metadata_modelled, EXACT, "metadata modelled",                              \
+	  "1 when the model reports its bookkeeping memory (its metadata_bytes op), 0 "    \
+	  "when not modelled (max metadata bytes is then 0); single-threaded replay only") \
+	X(U64, max_metadata_bytes, EXACT, "max metadata bytes",                            \
+	  "largest metadata bytes after the snapshot or any event: the model's nodes, "    \
+	  "bitmaps, hash tables and list heads, as the design lays them out on x86_64")    \
 	X(F64, replay_seconds, TIMING, "replay seconds",                                   \
 	  "wall-clock time of the replay loop over the events (CLOCK_MONOTONIC), from "    \
 	  "the first event on: the snapshot is set-up and not timed")                     \
