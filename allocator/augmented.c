@@ -241,6 +241,28 @@ static int augmented_check(struct vm_model *m, char *why, size_t why_len)
 	"the free-tree search and split, and the busy-tree insert (alloc); " \
 	"the busy-tree erase and the merge into the free tree (free)" }
 
+/*
+ * One struct vmap_area per busy or free area, as laid out on x86_64
+ * (include/linux/vmalloc.h): 5.2 - 5.3 had va_start, va_end,
+ * subtree_max_size, flags 32, rb_node 24, list 16, purge_list 8, vm 8,
+ * rcu_head 16: 104 bytes; 5.4 - 6.x folded subtree_max_size, vm and
+ * purge_list into one union and dropped flags and rcu_head: 64 bytes.
+ */
+static uint64_t areas_bytes(const struct vm_model *m, uint64_t va_bytes)
+{
+	return (m->busy.count + m->free.count) * va_bytes;
+}
+
+static uint64_t augmented_52_metadata_bytes(const struct vm_model *m)
+{
+	return areas_bytes(m, 104);
+}
+
+static uint64_t augmented_519_metadata_bytes(const struct vm_model *m)
+{
+	return areas_bytes(m, 64);
+}
+
 const struct vm_allocator_ops vm_allocator_augmented = {
 	.name = "augmented",
 	.description = "Linux 5.2 design: free-block rbtree augmented with subtree_max_size, "
@@ -254,6 +276,7 @@ const struct vm_allocator_ops vm_allocator_augmented = {
 	.reserve = augmented_reserve,
 	.alloc = augmented_alloc,
 	.free = augmented_free,
+	.metadata_bytes = augmented_52_metadata_bytes,
 	.walk = augmented_walk,
 	.check = augmented_check,
 };
@@ -281,6 +304,7 @@ const struct vm_allocator_ops vm_allocator_augmented_52 = {
 	.reserve = augmented_reserve,
 	.alloc = augmented_alloc,
 	.free = augmented_free,
+	.metadata_bytes = augmented_52_metadata_bytes,
 	.walk = augmented_walk,
 	.check = augmented_check,
 };
@@ -307,6 +331,7 @@ const struct vm_allocator_ops vm_allocator_augmented_519 = {
 	.reserve = augmented_reserve,
 	.alloc = augmented_alloc,
 	.free = augmented_free,
+	.metadata_bytes = augmented_519_metadata_bytes,
 	.walk = augmented_walk,
 	.check = augmented_check,
 };

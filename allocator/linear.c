@@ -171,6 +171,16 @@ static int linear_free(struct vm_model *m, uint64_t addr, uint64_t *search)
 	return -ENOENT;
 }
 
+/*
+ * One struct vm_struct per area: 64 bytes on x86_64 in 2.6.26 - 2.6.27
+ * (include/linux/vmalloc.h: next, addr, size, flags, pages 40, nr_pages 4
+ * + 4 padding, phys_addr 8, caller 8).
+ */
+static uint64_t linear_metadata_bytes(const struct vm_model *m)
+{
+	return m->count * 64;
+}
+
 static int linear_walk(struct vm_model *m, vm_walk_fn fn, void *arg)
 {
 	struct vm_area_node *n;
@@ -231,6 +241,7 @@ const struct vm_allocator_ops vm_allocator_linear = {
 	.reserve = linear_reserve,
 	.alloc = linear_alloc,
 	.free = linear_free,
+	.metadata_bytes = linear_metadata_bytes,
 	.walk = linear_walk,
 	.check = linear_check,
 };

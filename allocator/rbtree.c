@@ -139,6 +139,7 @@ const struct vm_allocator_ops vm_allocator_rbtree = {
 	.reserve = busy_model_reserve,
 	.alloc = rbtree_alloc,
 	.free = rbtree_free,
+	.metadata_bytes = busy_model_metadata_bytes,
 	.walk = busy_model_walk,
 	.check = rbtree_check,
 };

@@ -236,6 +236,7 @@ const struct vm_allocator_ops vm_allocator_rbtree_cache = {
 	.reserve = busy_model_reserve,
 	.alloc = cache_alloc,
 	.free = cache_free,
+	.metadata_bytes = busy_model_metadata_bytes,
 	.walk = busy_model_walk,
 	.check = cache_check,
 };

@@ -155,6 +155,11 @@ void busy_model_destroy(struct vm_model *m)
 	free(b);
 }
 
+uint64_t busy_model_metadata_bytes(const struct vm_model *m)
+{
+	return ((const struct busy_model *)m)->busy.count * 104;
+}
+
 int busy_model_reserve(struct vm_model *m, uint64_t addr, uint64_t size)
 {
 	struct busy_model *b = (struct busy_model *)m;

@@ -80,5 +80,12 @@ int busy_model_create(const struct vm_window *win, size_t model_size, struct vm_
 void busy_model_destroy(struct vm_model *m);
 int busy_model_reserve(struct vm_model *m, uint64_t addr, uint64_t size);
 int busy_model_walk(struct vm_model *m, vm_walk_fn fn, void *arg);
+/*
+ * metadata_bytes of the 2.6.28 - 5.1 designs: one struct vmap_area per busy
+ * area, 104 bytes on x86_64 (include/linux/vmalloc.h of 2.6.28: va_start,
+ * va_end, flags 24, rb_node 24, list 16, purge_list 16, private 8,
+ * rcu_head 16).
+ */
+uint64_t busy_model_metadata_bytes(const struct vm_model *m);
 
 #endif /* VMTRACE_BUSY_TREE_H */

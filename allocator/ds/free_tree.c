@@ -67,6 +67,7 @@ static int link_block(struct free_tree *ft, uint64_t start, uint64_t end,
 	va->end = end;
 	va->subtree_max_size = 0;	/* rb_insert's propagate sets it */
 	rb_insert(&ft->root, &va->rb, parent, link, &free_aug);
+	ft->count++;
 	return 0;
 }
 
@@ -104,6 +105,7 @@ int free_tree_init(struct free_tree *ft, uint64_t lo, uint64_t hi)
 void free_tree_clear(struct free_tree *ft)
 {
 	ft->root.node = NULL;
+	ft->count = 0;
 	node_pool_destroy(&ft->nodes);
 }
 
@@ -229,6 +231,7 @@ int free_tree_split(struct free_tree *ft, struct vm_free *va, uint64_t addr, uin
 	if (va->start == addr && va->end == end) {		/* FL_FIT_TYPE */
 		rb_erase(&ft->root, &va->rb, &free_aug);
 		node_pool_put(&ft->nodes, va);
+		ft->count--;
 		return 0;
 	}
 	if (va->start == addr) {				/* LE_FIT_TYPE */
@@ -297,6 +300,7 @@ int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64
 			end = merged->end;
 			rb_erase(&ft->root, &merged->rb, &free_aug);
 			node_pool_put(&ft->nodes, merged);
+			ft->count--;
 		}
 		prev->end = end;
 		merged = prev;
@@ -332,6 +336,11 @@ int free_tree_check(const struct free_tree *ft, const char *model, char *why, si
 
 	if (rb_verify(&ft->root, &count, what, sizeof(what))) {
 		snprintf(why, why_len, "%s: free tree: %s", model, what);
+		return -EFAULT;
+	}
+	if (count != ft->count) {
+		snprintf(why, why_len, "%s: free tree has %zu blocks, count says %llu", model,
+			 count, (unsigned long long)ft->count);
 		return -EFAULT;
 	}
 	for (struct rb_node *n = rb_first(&ft->root); n; n = rb_next(n)) {

@@ -27,6 +27,7 @@ struct vm_free {
 struct free_tree {
 	struct rb_root root;
 	uint64_t lo, hi;	/* the space the blocks come from */
+	uint64_t count;		/* blocks in the tree */
 	struct node_pool nodes;
 };
 
