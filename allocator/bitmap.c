@@ -8,7 +8,9 @@
  * them for the 32 TiB x86_64 vmalloc window.  The model keeps the same
  * array in chunks of CHUNK_WORDS words that materialise on their first
  * set bit (a chunk never touched reads as zeros), and it keeps the number
- * of set bits of every chunk.  The searches still count every word the
+ * of set bits of every chunk; the chunks' records themselves sit in
+ * blocks of DIR_CHUNKS made on first use, so that even a window of 2^64
+ * bytes costs only its directory.  The searches still count every word the
  * flat scan would read; they only skip, in O(1), the reading of chunks
  * whose count proves them all zero (find_next_bit) or all ones
  * (find_next_zero_bit), while counting their words.  metadata_bytes is
@@ -32,26 +34,33 @@
 
 #include "allocator/allocator.h"
 #include "allocator/ds/busy_tree.h"
+#include "lib/grow.h"
 #include "lib/vmmath.h"
 
 #define WORD_BITS 64u
 #define CHUNK_WORDS 4096u
 #define CHUNK_BITS ((uint64_t)CHUNK_WORDS * WORD_BITS)
+#define DIR_CHUNKS 32768u
+
+struct chunk {
+	uint64_t *bits;		/* NULL: never set, all zero */
+	uint32_t set;		/* set bits */
+	uint32_t checked;	/* set bits when bitmap_check last recounted */
+	bool dirty;		/* changed since then (listed in dirty) */
+};
 
 struct vm_model {
 	struct busy_model base;
 	uint64_t nbits;		/* pages in the window */
 	uint64_t nwords;	/* words of the flat bitmap */
 	uint64_t nchunks;
-	uint64_t **chunk;	/* NULL: never touched, all zero */
-	uint32_t *chunk_set;	/* set bits in each chunk */
-	uint64_t set_bits;	/* sum of chunk_set */
-	/* For check: the counts it last verified, and the chunks changed since. */
-	uint32_t *chunk_checked;
+	uint64_t ndir;
+	struct chunk **dir;	/* [c / DIR_CHUNKS][c % DIR_CHUNKS]; NULL: untouched */
+	uint64_t set_bits;	/* sum of the chunks' set */
+	/* For check: the sum it last verified, and the chunks changed since. */
 	uint64_t checked_sum;
 	uint64_t *dirty;
-	uint64_t ndirty;
-	uint8_t *is_dirty;
+	size_t ndirty, dirty_cap;
 };
 
 static int bitmap_create(const struct vm_window *win, struct vm_model **out)
@@ -66,46 +75,63 @@ static int bitmap_create(const struct vm_window *win, struct vm_model **out)
 	m->nbits = (win->hi - win->lo) / win->page_size;
 	m->nwords = (m->nbits + WORD_BITS - 1) / WORD_BITS;
 	m->nchunks = (m->nwords + CHUNK_WORDS - 1) / CHUNK_WORDS;
-	m->chunk = calloc(m->nchunks, sizeof(*m->chunk));
-	m->chunk_set = calloc(m->nchunks, sizeof(*m->chunk_set));
-	m->chunk_checked = calloc(m->nchunks, sizeof(*m->chunk_checked));
-	m->dirty = calloc(m->nchunks, sizeof(*m->dirty));
-	m->is_dirty = calloc(m->nchunks, sizeof(*m->is_dirty));
-	if (!m->chunk || !m->chunk_set || !m->chunk_checked || !m->dirty || !m->is_dirty) {
-		ret = -ENOMEM;
-		goto out;
+	m->ndir = (m->nchunks + DIR_CHUNKS - 1) / DIR_CHUNKS;
+	m->dir = calloc(m->ndir, sizeof(*m->dir));
+	if (!m->dir) {
+		busy_model_destroy(m);
+		*out = NULL;
+		return -ENOMEM;
 	}
 	return 0;
-out:
-	free(m->chunk);
-	free(m->chunk_set);
-	free(m->chunk_checked);
-	free(m->dirty);
-	free(m->is_dirty);
-	busy_model_destroy(*out);
-	*out = NULL;
-	return ret;
 }
 
 static void bitmap_destroy(struct vm_model *m)
 {
 	if (!m)
 		return;
-	for (uint64_t c = 0; c < m->nchunks; c++)
-		free(m->chunk[c]);
-	free(m->chunk);
-	free(m->chunk_set);
-	free(m->chunk_checked);
+	for (uint64_t d = 0; d < m->ndir; d++) {
+		for (uint64_t i = 0; m->dir[d] && i < DIR_CHUNKS; i++)
+			free(m->dir[d][i].bits);
+		free(m->dir[d]);
+	}
+	free(m->dir);
 	free(m->dirty);
-	free(m->is_dirty);
 	busy_model_destroy(m);
+}
+
+/* Chunk @c's record, or NULL when its block was never made (all zero). */
+static struct chunk *chunk_of(const struct vm_model *m, uint64_t c)
+{
+	struct chunk *block = m->dir[c / DIR_CHUNKS];
+
+	return block ? &block[c % DIR_CHUNKS] : NULL;
+}
+
+static uint32_t chunk_set(const struct vm_model *m, uint64_t c)
+{
+	const struct chunk *ch = chunk_of(m, c);
+
+	return ch ? ch->set : 0;
+}
+
+/* Chunk @c with its bits materialised, or NULL on ENOMEM. */
+static struct chunk *chunk_make(struct vm_model *m, uint64_t c)
+{
+	struct chunk **block = &m->dir[c / DIR_CHUNKS], *ch;
+
+	if (!*block && !(*block = calloc(DIR_CHUNKS, sizeof(**block))))
+		return NULL;
+	ch = &(*block)[c % DIR_CHUNKS];
+	if (!ch->bits && !(ch->bits = calloc(CHUNK_WORDS, sizeof(uint64_t))))
+		return NULL;
+	return ch;
 }
 
 static uint64_t word_at(const struct vm_model *m, uint64_t w)
 {
-	const uint64_t *c = m->chunk[w / CHUNK_WORDS];
+	const struct chunk *ch = chunk_of(m, w / CHUNK_WORDS);
 
-	return c ? c[w % CHUNK_WORDS] : 0;
+	return ch && ch->bits ? ch->bits[w % CHUNK_WORDS] : 0;
 }
 
 /* Bits of chunk @c inside the window (the last chunk may be short). */
@@ -137,7 +163,7 @@ static uint64_t find_next_bit(const struct vm_model *m, uint64_t size, uint64_t 
 	for (;;) {
 		uint64_t c = w / CHUNK_WORDS;
 
-		if (!m->chunk_set[c]) {
+		if (!chunk_set(m, c)) {
 			uint64_t stop = chunk_last_word(c, last);
 
 			*search += stop - w + 1;
@@ -176,7 +202,7 @@ static uint64_t find_next_zero_bit(const struct vm_model *m, uint64_t size, uint
 	for (;;) {
 		uint64_t c = w / CHUNK_WORDS;
 
-		if (m->chunk_set[c] == chunk_bits(m, c)) {
+		if (chunk_set(m, c) == chunk_bits(m, c)) {
 			uint64_t stop = chunk_last_word(c, last);
 
 			*search += stop - w + 1;
@@ -197,12 +223,19 @@ static uint64_t find_next_zero_bit(const struct vm_model *m, uint64_t size, uint
 	}
 }
 
-static void mark_dirty(struct vm_model *m, uint64_t c)
+static int mark_dirty(struct vm_model *m, struct chunk *ch, uint64_t c)
 {
-	if (!m->is_dirty[c]) {
-		m->is_dirty[c] = 1;
-		m->dirty[m->ndirty++] = c;
-	}
+	uint64_t *d;
+
+	if (ch->dirty)
+		return 0;
+	d = grow_array(m->dirty, &m->dirty_cap, m->ndirty, sizeof(*d), 64);
+	if (!d)
+		return -ENOMEM;
+	m->dirty = d;
+	m->dirty[m->ndirty++] = c;
+	ch->dirty = true;
+	return 0;
 }
 
 /*
@@ -217,28 +250,25 @@ static int update_bits(struct vm_model *m, uint64_t b, uint64_t e, bool set, uin
 		uint64_t w = b / WORD_BITS, c = w / CHUNK_WORDS;
 		uint64_t n = vm_min(e - b, WORD_BITS - b % WORD_BITS);
 		uint64_t mask = (n == WORD_BITS ? ~0ull : ((1ull << n) - 1)) << (b % WORD_BITS);
+		struct chunk *ch = chunk_make(m, c);
 		uint64_t *word;
 
-		if (!m->chunk[c]) {
-			m->chunk[c] = calloc(CHUNK_WORDS, sizeof(uint64_t));
-			if (!m->chunk[c])
-				return -ENOMEM;
-		}
-		word = &m->chunk[c][w % CHUNK_WORDS];
+		if (!ch || mark_dirty(m, ch, c))
+			return -ENOMEM;
+		word = &ch->bits[w % CHUNK_WORDS];
 		if (set) {
 			uint32_t added = (uint32_t)__builtin_popcountll(mask & ~*word);
 
 			*word |= mask;
-			m->chunk_set[c] += added;
+			ch->set += added;
 			m->set_bits += added;
 		} else {
 			uint32_t removed = (uint32_t)__builtin_popcountll(mask & *word);
 
 			*word &= ~mask;
-			m->chunk_set[c] -= removed;
+			ch->set -= removed;
 			m->set_bits -= removed;
 		}
-		mark_dirty(m, c);
 		++*words;
 		b += n;
 	}
@@ -365,17 +395,18 @@ static int bitmap_check(struct vm_model *m, char *why, size_t why_len)
 	if (ret)
 		return ret;
 	for (i = 0; i < m->ndirty; i++) {
-		uint64_t c = m->dirty[i], count = 0;
+		struct chunk *ch = chunk_of(m, m->dirty[i]);
+		uint64_t count = 0;
 
-		for (uint64_t w = 0; m->chunk[c] && w < CHUNK_WORDS; w++)
-			count += (uint64_t)__builtin_popcountll(m->chunk[c][w]);
-		if (count != m->chunk_set[c])
+		for (uint64_t w = 0; w < CHUNK_WORDS; w++)
+			count += (uint64_t)__builtin_popcountll(ch->bits[w]);
+		if (count != ch->set)
 			return check_failed(why, why_len, "chunk popcount differs from its count",
-					    c, count);
-		m->checked_sum += m->chunk_set[c];
-		m->checked_sum -= m->chunk_checked[c];
-		m->chunk_checked[c] = m->chunk_set[c];
-		m->is_dirty[c] = 0;
+					    m->dirty[i], count);
+		m->checked_sum += ch->set;
+		m->checked_sum -= ch->checked;
+		ch->checked = ch->set;
+		ch->dirty = false;
 	}
 	m->ndirty = 0;
 	if (m->checked_sum != m->set_bits)

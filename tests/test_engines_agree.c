@@ -29,10 +29,13 @@
 /* Above this many events a trace gets one option set, not three. */
 #define BIG_TRACE 20000
 
+/* The figures sampled after every event: single-threaded only. */
 static bool span_metric(const char *name)
 {
 	return !strcmp(name, "max_span") || !strcmp(name, "max_live_bytes") ||
-	       !strcmp(name, "footprint");
+	       !strcmp(name, "footprint") || !strcmp(name, "internal_waste_modelled") ||
+	       !strcmp(name, "max_internal_waste") || !strcmp(name, "end_internal_waste") ||
+	       !strcmp(name, "metadata_modelled") || !strcmp(name, "max_metadata_bytes");
 }
 
 static void expect_same(const struct replay_summary *a, const struct replay_summary *b,
