@@ -8,8 +8,9 @@
 #    the --json summary must be the same, TIMING metrics (replay/metrics.h)
 #    and the threaded replay's own section removed; so must the --layout
 #    CSV (every run writes one).  The span maxima (max_span,
-#    max_live_bytes, footprint) are removed too: the threaded replay has no
-#    order of events to take them in (replay/replay_threads.h).  Lock
+#    max_live_bytes, footprint) and the model-memory figures sampled after
+#    every event (replay/model_memory.c) are removed too: the threaded
+#    replay has no order of events to take them in (replay/replay_threads.h).  Lock
 #    statistics are compared when both runs take the lock (--lock-stat).
 # 2. Every class of docs/BAD_INPUT.md (the bodies of tests/test_bad_input.c),
 #    through a model of each family with --check, by default and under
@@ -39,7 +40,9 @@ same() {
 				with_entries(select(.key | test("^('"${timing}"'clock_overhead_ns)$") | not))
 			else . end)
 			| del(.summary.threads, .summary.max_span, .summary.max_live_bytes,
-			      .summary.footprint)
+			      .summary.footprint, .summary.internal_waste_modelled,
+			      .summary.max_internal_waste, .summary.end_internal_waste,
+			      .summary.metadata_modelled, .summary.max_metadata_bytes)
 			| if $ls then . else del(.summary.lock_stat) end;
 		($a[0] | exact) as $x | ($b[0] | exact) as $y
 		| if $x == $y then empty
