@@ -45,7 +45,7 @@ grep -qxF "$row" "$tmp/R.md" || fail "eager/lazy row: want '$row', got: $(grep '
 grep -q '^| lowest-fit departures | 0 | 0 |$' "$tmp/R.md" || fail "audit row"
 # The departures: the models without notes named as exact, then one line per
 # audited model with notes, its figures from its audit run, its notes after.
-grep -q '^`linear`, `rbtree` and `augmented` are lowest-address first fit by design' \
+grep -q '^`linear`, `rbtree`, `augmented` and `bitmap` are lowest-address first fit by design' \
 	"$tmp/R.md" || fail "exact models: $(grep 'first fit by design' "$tmp/R.md")"
 # shellcheck disable=SC2046
 set -- $(jq -r '.summary | "\(.lowest_fit_departures) \(.allocs) \(.reference_differences)"' \
