@@ -14,6 +14,9 @@ and the highest busy end with a plain sorted scan.
       (prints how many): the layout after each sampled event is rebuilt
       by undoing the --events rows backwards from the final layout (a
       free row puts its area back, a placed alloc row takes it away).
+      A model that rounds its areas up (internal_waste_modelled 1 in the
+      summary: it holds more than the rows' sizes) has its series rows
+      skipped (prints 0): the rows do not say what it held.
 
 Integers compare exactly; ratios are recomputed with the defining formula
 and must equal the printed value when rounded to its significant digits
@@ -135,4 +138,5 @@ if __name__ == "__main__":
         sys.exit("usage: ref_frag.py LAYOUT.csv SUMMARY.json [EVENTS.csv SERIES.csv]")
     summary(sys.argv[1], sys.argv[2])
     if len(sys.argv) == 5:
-        print(series(sys.argv[1], sys.argv[3], sys.argv[4], sys.argv[2]))
+        rounds = window(sys.argv[2])[0].get("internal_waste_modelled") == 1
+        print(0 if rounds else series(sys.argv[1], sys.argv[3], sys.argv[4], sys.argv[2]))
