@@ -11,6 +11,7 @@ extern const struct vm_allocator_ops vm_allocator_augmented;
 extern const struct vm_allocator_ops vm_allocator_augmented_52;
 extern const struct vm_allocator_ops vm_allocator_augmented_519;
 extern const struct vm_allocator_ops vm_allocator_vmap_nodes;
+extern const struct vm_allocator_ops vm_allocator_maple;
 
 const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_linear,
@@ -20,6 +21,7 @@ const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_augmented_52,
 	&vm_allocator_augmented_519,
 	&vm_allocator_vmap_nodes,
+	&vm_allocator_maple,
 };
 
 const size_t vm_allocator_count = sizeof(vm_allocators) / sizeof(vm_allocators[0]);
