@@ -68,6 +68,37 @@ static void test_gap_propagation(void **state)
 	model_under_test->destroy(m);
 }
 
+/*
+ * Appending pages splits the right-most leaf each time it reaches 17
+ * slots (at allocs 16, 24, ..., 88): 11 leaves of pages 0-7, 8-15, ...,
+ * the last holding 80-87 and the tail gap.  The 11th child splits the
+ * root: A = leaves 0-4 and B = leaves 5-10 under a new root.
+ */
+static void test_propagation_stops_when_unchanged(void **state)
+{
+	struct vm_model *m;
+
+	(void)state;
+	model_under_test = vm_allocator_find("maple");
+	m = new_model(LO, HI);
+	for (uint64_t i = 0; i < 88; i++) {
+		uint64_t r = 0;
+
+		assert_int_equal(model_under_test->alloc(m, &(struct vm_request){
+			PAGE, PAGE, 0, UINT64_MAX, VM_CPU_UNKNOWN }, &r, &r), 0);
+	}
+	assert_int_equal(model_under_test->metadata_bytes(m), 14 * NODE);
+	expect_invariants(m);
+	/* Root, A, leaf 0; A's and the root's recorded gaps 0 -> 1 page. */
+	expect_free(m, PG(3), 5);
+	/* Leaf 0's largest gap stays 1 page: A is read, the root is not. */
+	expect_free(m, PG(5), 4);
+	/* Root, B (A's gap is 1 page), the last leaf. */
+	expect_alloc(m, 2 * PAGE, PAGE, 0, UINT64_MAX, PG(88), 3);
+	expect_alloc(m, PAGE, PAGE, 0, UINT64_MAX, PG(3), 3);
+	model_under_test->destroy(m);
+}
+
 static void test_gap_joined_across_leaves(void **state)
 {
 	struct vm_model *m = split_layout();
@@ -160,6 +191,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split_and_descent),
 		cmocka_unit_test(test_gap_propagation),
+		cmocka_unit_test(test_propagation_stops_when_unchanged),
 		cmocka_unit_test(test_gap_joined_across_leaves),
 		cmocka_unit_test(test_underfull_leaf_merges),
 		cmocka_unit_test(test_alignment_backtracks),
