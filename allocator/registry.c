@@ -12,6 +12,7 @@ extern const struct vm_allocator_ops vm_allocator_augmented_52;
 extern const struct vm_allocator_ops vm_allocator_augmented_519;
 extern const struct vm_allocator_ops vm_allocator_vmap_nodes;
 extern const struct vm_allocator_ops vm_allocator_maple;
+extern const struct vm_allocator_ops vm_allocator_jemalloc;
 
 const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_linear,
@@ -22,6 +23,7 @@ const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_augmented_519,
 	&vm_allocator_vmap_nodes,
 	&vm_allocator_maple,
+	&vm_allocator_jemalloc,
 };
 
 const size_t vm_allocator_count = sizeof(vm_allocators) / sizeof(vm_allocators[0]);
