@@ -458,6 +458,7 @@ const struct vm_allocator_ops vm_allocator_jemalloc = {
 		     "dallocx: the bin or the extent coalescing" },
 	/* Which cached extent serves a request depends on its history. */
 	.history_dependent = true,
+	.ignores_request_window = true,
 	.notes = "jemalloc rounds every size up to its size class and serves small classes "
 		 "from slabs and large ones from extents it caches, splits and coalesces, "
 		 "taking cached extents before new address space, so areas go where earlier "
