@@ -9,8 +9,8 @@
  * Internal nodes are the allocation-range nodes (maple_arange_64: 10
  * slots) and keep, beside each child's pivot, the largest gap in that
  * child's subtree; leaves are maple_range_64 (16 slots).  A node is
- * underfull below the kernel's mt_min_slots (6 for leaves, 4 for
- * internal nodes): it merges with a sibling, or shares entries with it
+ * underfull below 7 slots (leaves) or 5 (internal nodes), as the kernel's
+ * mt_min_slots say: it merges with a sibling, or shares entries with it
  * when both would not fit one node.  A full node splits in halves, the
  * new node going into its parent, which may split in turn; the root
  * splitting grows the tree by one level, an internal root left with one
@@ -49,8 +49,11 @@
 
 #define LEAF_SLOTS 16		/* MAPLE_RANGE64_SLOTS */
 #define ARANGE_SLOTS 10		/* MAPLE_ARANGE64_SLOTS */
-#define LEAF_MIN 6		/* mt_min_slots[maple_leaf_64] */
-#define ARANGE_MIN 4		/* mt_min_slots[maple_arange_64] */
+/* The fewest slots a node other than the root keeps: the kernel
+ * rebalances when the last offset falls below mt_min_slots (6 for leaves,
+ * 4 for allocation-range nodes). */
+#define LEAF_MIN 7
+#define ARANGE_MIN 5
 #define NODE_BYTES 256		/* sizeof(struct maple_node) on 64-bit */
 #define SLOT_ROOM (LEAF_SLOTS + 2) /* an insert adds two slots before the split */
 

@@ -121,13 +121,12 @@ static void test_underfull_leaf_merges(void **state)
 	(void)state;
 	expect_free(m, PG(2), 3);
 	expect_free(m, PG(4), 3);	/* L's largest gap stays 1 page: the root is read */
-	expect_free(m, PG(3), 3);	/* gap 2..4: 6 slots, the minimum */
 	assert_int_equal(model_under_test->metadata_bytes(m), 3 * NODE);
-	/* Gap 1..4: 5 slots, underfull: L and R (9) merge into one leaf of
-	 * 14, and the root, left with one child, goes. */
-	expect_free(m, PG(1), 3);
+	/* Gap 2..4: L has 6 slots, under the minimum of 7: L and R (9) merge
+	 * into one leaf of 15, and the root, left with one child, goes. */
+	expect_free(m, PG(3), 3);
 	assert_int_equal(model_under_test->metadata_bytes(m), NODE);
-	expect_alloc(m, 4 * PAGE, PAGE, 0, UINT64_MAX, PG(1), 1);
+	expect_alloc(m, 3 * PAGE, PAGE, 0, UINT64_MAX, PG(2), 1);
 	model_under_test->destroy(m);
 }
 
