@@ -14,8 +14,6 @@ and the highest busy end with a plain sorted scan.
       (prints how many): the layout after each sampled event is rebuilt
       by undoing the --events rows backwards from the final layout (a
       free row puts its area back, a placed alloc row takes it away).
-      A model whose final layout holds an area larger than the alloc
-      that placed it rounds sizes: its series is not rebuilt (prints 0).
 
 Integers compare exactly; ratios are recomputed with the defining formula
 and must equal the printed value when rounded to its significant digits
@@ -115,12 +113,6 @@ def series(layout, events, series_path, summary_path):
         print(f"FAIL: {series_path}: no samples", file=sys.stderr)
         sys.exit(1)
     busy = set(read_layout(layout))          # the layout after the last event
-    placed = {addr: size for _, op, addr, size in rows if op == "alloc"}
-    if any(placed.get(addr, size) != size for addr, size in busy):
-        # The model holds more than requests ask (size classes): the rows do
-        # not say what a freed area held, so the layouts between events
-        # cannot be rebuilt; the end-of-trace summary was compared.
-        return 0
     i = len(rows) - 1
     for sample in reversed(samples):
         seq = int(sample["seq"])
