@@ -101,6 +101,12 @@ struct vm_allocator_ops {
 	 */
 	bool history_dependent;
 	/*
+	 * True when the design cannot be asked for a range: a request's own
+	 * [vstart, vend) is met only when the design happens to place the
+	 * area inside it, else the alloc fails.
+	 */
+	bool ignores_request_window;
+	/*
 	 * How this model departs from exact lowest-address first fit, and why
 	 * (the mechanism of its design, not figures: the reports add those
 	 * from the audit runs), as one paragraph of plain sentences; NULL when

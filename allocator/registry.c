@@ -16,6 +16,8 @@ extern const struct vm_allocator_ops vm_allocator_vmem_best;
 extern const struct vm_allocator_ops vm_allocator_vmem_next;
 extern const struct vm_allocator_ops vm_allocator_bitmap;
 extern const struct vm_allocator_ops vm_allocator_buddy;
+extern const struct vm_allocator_ops vm_allocator_maple;
+extern const struct vm_allocator_ops vm_allocator_jemalloc;
 
 const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_linear,
@@ -30,6 +32,8 @@ const struct vm_allocator_ops *const vm_allocators[] = {
 	&vm_allocator_vmem_next,
 	&vm_allocator_bitmap,
 	&vm_allocator_buddy,
+	&vm_allocator_maple,
+	&vm_allocator_jemalloc,
 };
 
 const size_t vm_allocator_count = sizeof(vm_allocators) / sizeof(vm_allocators[0]);

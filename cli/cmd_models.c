@@ -9,14 +9,17 @@
 
 /*
  * Lists the registered models, one `name<TAB>description` per line;
- * --eager: only those that free eagerly, the ones `replay --lazy` takes.
+ * --eager: only those that free eagerly, the ones `replay --lazy` takes;
+ * --exact-sizes: only those that hold exactly the requested sizes.
  */
 int cmd_models(int argc, char **argv)
 {
-	bool eager = false;
+	bool eager = false, exact_sizes = false;
 	const struct cli_option options[] = {
 		{ CLI_FLAG("eager", 0, "only the models that free eagerly (no purge of their own), "
 			   "which `replay --lazy` takes", &eager) },
+		{ CLI_FLAG("exact-sizes", 0, "only the models whose areas hold exactly the "
+			   "requested size (no internal waste)", &exact_sizes) },
 		{ NULL },
 	};
 	const struct cli_command cmd = {
@@ -29,7 +32,8 @@ int cmd_models(int argc, char **argv)
 	if (ret)
 		return cli_exit_status(ret);
 	for (size_t i = 0; i < vm_allocator_count; i++)
-		if (!eager || !vm_allocators[i]->purge)
+		if ((!eager || !vm_allocators[i]->purge) &&
+		    (!exact_sizes || !vm_allocators[i]->internal_waste))
 			printf("%s\t%s\n", vm_allocators[i]->name, vm_allocators[i]->description);
 	return 0;
 }

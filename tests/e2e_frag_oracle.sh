@@ -17,6 +17,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 models=$("$vmtrace" models | cut -f1)
 [ -n "$models" ] || { echo "FAIL: vmtrace models listed nothing"; exit 1; }
+# A model that rounds sizes (size classes) holds more than the --events rows
+# say, so only its end-of-trace layout is compared, not the series rebuilt
+# from the rows.
+exact_sizes=" $("$vmtrace" models --exact-sizes | cut -f1 | tr '\n' ' ') "
 n=0
 for trace in traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst tests/data/*.vmt.txt \
 		tests/oracle_traces/*.vmt.txt; do
@@ -27,8 +31,11 @@ for trace in traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst tests/data/*.vmt.txt
 		"$vmtrace" replay -a "$m" --json "$tmp/s.json" --layout "$tmp/l.csv" \
 			--events "$tmp/e.csv" --series "$tmp/f.csv" --every "$every" \
 			"$trace" > /dev/null
-		samples=$(python3 tests/ref_frag.py "$tmp/l.csv" "$tmp/s.json" \
-			"$tmp/e.csv" "$tmp/f.csv")
+		case "$exact_sizes" in
+		*" $m "*) samples=$(python3 tests/ref_frag.py "$tmp/l.csv" "$tmp/s.json" \
+			"$tmp/e.csv" "$tmp/f.csv") ;;
+		*) python3 tests/ref_frag.py "$tmp/l.csv" "$tmp/s.json" ;;
+		esac
 		python3 tests/ref_search_stats.py "$tmp/e.csv" "$tmp/s.json"
 		n=$((n + 1))
 	done

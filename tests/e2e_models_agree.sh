@@ -1,11 +1,12 @@
 #!/bin/sh
-# The lowest-fit models (linear, rbtree, augmented, and bitmap, whose first
-# fit over the bits is lowest fit) place every allocation
+# The lowest-fit models (linear, rbtree, augmented, maple, and bitmap, whose
+# first fit over the bits is lowest fit) place every allocation
 # of every shipped trace (and every trace in tests/data/) at the same
 # address and fail the same ones: their --events CSVs agree row for row
 # but for the search column.  Every model, the heuristic ones included,
 # replays every trace under --check (its invariant checker after every
-# event).
+# event).  jemalloc, whose placements come from the library at run time,
+# places identically in a second process.
 set -eu
 vmtrace=${VMTRACE:-build/vmtrace}
 cd "$(dirname "$0")/.."
@@ -22,7 +23,10 @@ for trace in traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst tests/data/*.vmt.txt
 		# seq,op,id,size,align,addr: everything but the search length.
 		cut -d, -f1-6 "$tmp/$model.csv" > "$tmp/$model.placed"
 	done
-	for model in rbtree augmented bitmap; do
+	"$vmtrace" replay -a jemalloc --events "$tmp/jemalloc.again" "$trace" > /dev/null
+	cmp -s "$tmp/jemalloc.csv" "$tmp/jemalloc.again" ||
+		{ echo "FAIL: $trace: jemalloc places differently in a second run"; exit 1; }
+	for model in rbtree augmented maple bitmap; do
 		if ! cmp -s "$tmp/linear.placed" "$tmp/$model.placed"; then
 			echo "FAIL: $trace: $model places differently from linear:"
 			diff "$tmp/linear.placed" "$tmp/$model.placed" | head -10
@@ -31,7 +35,7 @@ for trace in traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst tests/data/*.vmt.txt
 	done
 	rows=$(($(wc -l < "$tmp/linear.placed") - 1))
 	[ "$rows" -gt 0 ] || { echo "FAIL: $trace: no allocation compared"; exit 1; }
-	echo "ok: $trace: linear, rbtree, augmented, bitmap agree on $rows allocs and frees; every model passes --check"
+	echo "ok: $trace: linear, rbtree, augmented, maple, bitmap agree on $rows allocs and frees; every model passes --check"
 	n=$((n + 1))
 done
 [ "$n" -gt 0 ] || { echo "FAIL: no trace to compare"; exit 1; }

@@ -16,6 +16,7 @@ static const struct {
 	{ "augmented-5.2", LOCKSTEP_PRUNED_5_2 },
 	{ "augmented-5.19", LOCKSTEP_PRUNED_5_19 },
 	{ "rbtree-cache", LOCKSTEP_CACHED },
+	{ "maple", LOCKSTEP_LOWEST_FIT },
 };
 
 int lockstep_start(struct lockstep *ls, const struct vm_window *win, uint32_t nids,

@@ -4,7 +4,8 @@
  * rules of what must agree (test_differential.c and the fuzz harness
  * fuzz_differential share them):
  *
- *   - linear, rbtree and augmented are lowest-address first fit: they must return the
+ *   - linear, rbtree, augmented and maple (whose gap search tests the exact
+ *     aligned fit in its leaves) are lowest-address first fit: they must return the
  *     same address for every allocation and fail the same ones, and that
  *     address must be the lowest fit an independent oracle (an exact
  *     in-order search of a shadow free tree, allocator/lowest_fit.h) finds.
@@ -46,8 +47,8 @@ struct lockstep_lane {
 };
 
 /* Lane order: linear, rbtree, augmented, augmented-5.2, augmented-5.19,
- * rbtree-cache. */
-#define LOCKSTEP_LANES 6
+ * rbtree-cache, maple. */
+#define LOCKSTEP_LANES 7
 
 struct lockstep {
 	struct lockstep_lane lane[LOCKSTEP_LANES];
