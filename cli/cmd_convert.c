@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/written.h"
 #include "trace/trace_io.h"
 
 int cmd_convert(int argc, char **argv)
@@ -13,7 +14,8 @@ int cmd_convert(int argc, char **argv)
 		.name = "convert", .args = "IN OUT", .min_args = 2, .max_args = 2,
 		.about = "Reads a trace in any format (told by content) and writes it to OUT\n"
 			 "in the format OUT's name asks for: .vmt binary, .vmt.zst binary\n"
-			 "compressed with zstd, anything else text.  Lossless both ways.",
+			 "compressed with zstd, .txt (or -, stdout) text; other names are refused.\n"
+			 "Lossless both ways.  Says on stderr what it wrote.",
 		.options = no_options,
 	};
 	struct vmt_trace t;
@@ -23,9 +25,16 @@ int cmd_convert(int argc, char **argv)
 	ret = cli_parse(&cmd, argc, argv, &first_arg);
 	if (ret)
 		return cli_exit_status(ret);
+	if (!cli_trace_format(argv[first_arg + 1]))
+		return cli_exit_status(cli_usage_error(&cmd, "%s: cannot tell the format from the "
+						       "name: end it .vmt.txt (text), .vmt "
+						       "(binary) or .vmt.zst (binary, zstd)",
+						       argv[first_arg + 1]));
 	ret = vmt_trace_load(argv[first_arg], &t, &err);
 	if (!ret)
 		ret = vmt_trace_save(argv[first_arg + 1], &t, &err);
+	if (!ret)
+		cli_say_written(cmd.name, argv[first_arg + 1], &t);
 	vmt_trace_free(&t);
 	if (ret) {
 		fprintf(stderr, "vmtrace convert: %s\n", err.msg);

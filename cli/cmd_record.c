@@ -48,6 +48,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/written.h"
 #include "trace/trace_io.h"
 #include "capture/builder.h"
 #include "capture/classify.h"
@@ -161,7 +162,9 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		.options_end_at_first_arg = true, .options = options,
 		.about = "Records the kernel's vmap area allocations, frees and purges (eBPF on the\n"
 			 "vmalloc tracepoints) and the busy areas at the start (/proc/vmallocinfo)\n"
-			 "into a text trace, until COMMAND exits, SECONDS pass, or SIGINT/SIGTERM.\n"
+			 "into the trace -o names, in the format its name asks for (.vmt.zst binary\n"
+			 "compressed with zstd, .vmt binary, else text), until COMMAND exits,\n"
+			 "SECONDS pass, or SIGINT/SIGTERM.\n"
 			 "Needs root and a kernel with BTF.",
 	};
 	int first_arg, ret;
@@ -648,11 +651,14 @@ static int save_trace(struct session *s, const struct record_opts *o,
 	return ret;
 }
 
+/* What was written, in the words info and replay use (cli/written.h). */
 static void print_totals(const struct session *s, const struct record_opts *o,
-			 const struct vmt_snapshot *snap, const struct recording *rec)
+			 const struct vmt_trace *t, const struct recording *rec)
 {
-	fprintf(stderr, "vmtrace record: %" PRIu64 " events (%" PRIu64 " lost), %zu live "
-		"areas: %s\n", s->events, rec->lost, snap->n, o->output);
+	cli_say_written("record", o->output, t);
+	if (rec->lost)
+		fprintf(stderr, "vmtrace record: %" PRIu64 " events lost (the ring buffer "
+			"was full)\n", rec->lost);
 	if (o->locks)
 		fprintf(stderr, "vmtrace record: %" PRIu64 " waits for %zu vmalloc locks "
 			"(found by %s), %" PRIu64 " for other locks under vmalloc "
@@ -698,7 +704,7 @@ int cmd_record(int argc, char **argv)
 		ret = save_trace(&s, &o, &snap, &rec, &t, &err);
 	if (!ret) {
 		exit_code = 0;
-		print_totals(&s, &o, &snap, &rec);
+		print_totals(&s, &o, &t, &rec);
 	}
 out:
 	if (rec.child > 0) {
