@@ -335,6 +335,38 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
 	return 0;
 }
 
+/*
+ * A --range that leaves most of the trace outside: more than half of its
+ * snapshot areas, or of its allocs with the kernel's va=, not wholly
+ * inside [lo, hi).  The replay goes on (a window may be chosen to cut), but
+ * says so in one line on stderr, since the figures then describe a sliver.
+ */
+static void warn_outside_range(const struct vmt_trace *t, const struct replay_opts *o)
+{
+	size_t areas = 0, areas_out = 0, placed = 0, placed_out = 0;
+
+	if (!o->has_range)
+		return;
+	for (size_t i = 0; i < t->nev; i++) {
+		const struct vmt_event *ev = &t->ev[i];
+		bool outside = ev->va < o->range_lo || ev->va > o->range_hi ||
+			       ev->size > o->range_hi - ev->va;
+
+		if (ev->op == VMT_LIVE) {
+			areas++;
+			areas_out += outside;
+		} else if (ev->op == VMT_ALLOC && (ev->flags & VMT_F_VA)) {
+			placed++;
+			placed_out += outside;
+		}
+	}
+	if (2 * areas_out > areas || 2 * placed_out > placed)
+		fprintf(stderr, "vmtrace replay: warning: --range 0x%" PRIx64 ":0x%" PRIx64
+			" leaves %zu of %zu snapshot areas and %zu of %zu allocs with va= "
+			"outside the window\n", o->range_lo, o->range_hi, areas_out, areas,
+			placed_out, placed);
+}
+
 /* The summary table: one column per model, each named above it. */
 static void print_table(const char *trace_name, const struct model_list *models)
 {
@@ -363,6 +395,7 @@ static int run_request(struct replay_request *r, struct vmt_err *err)
 	ret = vmt_trace_load(o->trace_name, &t, err);
 	if (ret)
 		goto out;
+	warn_outside_range(&t, o);
 	for (int i = 0; i < NOUTPUTS; i++)
 		if ((ret = output_open(&outputs[i], err)))
 			goto out;
