@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/written.h"
+#include "lib/progress.h"
 #include "trace/trace_io.h"
 
 int cmd_convert(int argc, char **argv)
@@ -19,6 +20,8 @@ int cmd_convert(int argc, char **argv)
 		.options = no_options,
 	};
 	struct vmt_trace t;
+	struct progress progress;
+	char phase[512];
 	struct vmt_err err = { { 0 } };
 	int first_arg, ret;
 
@@ -30,9 +33,18 @@ int cmd_convert(int argc, char **argv)
 						       "name: end it .vmt.txt (text), .vmt "
 						       "(binary) or .vmt.zst (binary, zstd)",
 						       argv[first_arg + 1]));
+	/* The loaders and writers have no loop of ours to tick from: the
+	 * line names the phase, and the events once they are known. */
+	snprintf(phase, sizeof(phase), "vmtrace convert: reading %s", argv[first_arg]);
+	progress_start(&progress, phase, "events", 0);
 	ret = vmt_trace_load(argv[first_arg], &t, &err);
-	if (!ret)
+	if (!ret) {
+		snprintf(phase, sizeof(phase), "vmtrace convert: writing %zu events and "
+			 "snapshot areas to %s", t.nev, argv[first_arg + 1]);
+		progress_start(&progress, phase, "events", 0);
 		ret = vmt_trace_save(argv[first_arg + 1], &t, &err);
+	}
+	progress_end(&progress);
 	if (!ret)
 		cli_say_written(cmd.name, argv[first_arg + 1], &t);
 	vmt_trace_free(&t);

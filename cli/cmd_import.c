@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/written.h"
+#include "lib/progress.h"
 #include "trace/trace_io.h"
 #include "trace/zstd_io.h"
 #include "capture/builder.h"
@@ -269,6 +270,7 @@ int cmd_import(int argc, char **argv)
 	struct vmt_build_stats bs;
 	struct vmt_snapshot snap = { 0 };
 	struct vmt_builder b = { 0 };
+	struct progress progress;
 	struct vmt_trace t = { 0 };
 	struct vmt_err err = { { 0 } };
 	int ret;
@@ -287,7 +289,11 @@ int cmd_import(int argc, char **argv)
 			goto out;
 		vmt_builder_set_snapshot(&b, &snap);
 	}
-	if ((ret = read_source(&o, &b, &st, &err)))
+	progress_start(&progress, "vmtrace import: reading", "events", 0);
+	b.progress = &progress;
+	ret = read_source(&o, &b, &st, &err);
+	progress_end(&progress);
+	if (ret)
 		goto out;
 	if ((ret = vmt_builder_finish(&b, &t, &bs, &err)))
 		goto out;

@@ -401,8 +401,11 @@ static int run_request(struct replay_request *r, struct vmt_err *err)
 			goto out;
 	for (size_t i = 0; i < r->models.n; i++) {
 		struct replay_opts one = *o;
+		char progress[96];
 
 		one.model = r->models.model[i];
+		snprintf(progress, sizeof(progress), "vmtrace replay: %s", one.model->name);
+		one.progress = progress;
 		ret = o->threads ? replay_threads_run(&t, &one, &r->models.summary[i], err) :
 				   replay_run(&t, &one, &r->models.summary[i], err);
 		if (ret)
