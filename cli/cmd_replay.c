@@ -267,7 +267,7 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
 	char model_help[320] = "allocator model (default linear), or several: all, or "
 			       "names separated by commas (one column each): ";
 	const struct cli_option options[] = {
-		{ CLI_PARSE("allocator", 'a', "MODEL", model_help, parse_models, &r->models) },
+		{ CLI_PARSE("allocator", 'a', "MODELS", model_help, parse_models, &r->models) },
 		{ CLI_PARSE("range", 0, "W", "main window: a preset or LO:HI (default: the "
 			    "trace's, else x86_64)", cli_parse_window, &range) },
 		{ CLI_FLAG("strict", 0, "inconsistent traces (docs/BAD_INPUT.md) are errors, "
@@ -288,7 +288,9 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
 		{ CLI_STRING("mismatches", 0, "F.csv", "one CSV row per alloc placed elsewhere than "
 			     "va=: seq,id,cpu,size,align,kernel_va,model_addr,reason",
 			     &r->outputs[MISMATCHES].path) },
-		{ CLI_STRING("json", 0, "F", "write the summary as JSON", &r->outputs[JSON].path) },
+		{ CLI_STRING("json", 0, "F", "write the summary as JSON (several models: "
+			     "\"models\" and one of \"summaries\" per model)",
+			     &r->outputs[JSON].path) },
 		{ CLI_STRING("events", 0, "F.csv", "one CSV row per alloc/free: "
 			     "seq,op,id,size,align,addr,search", &r->outputs[EVENTS].path) },
 		{ CLI_STRING("series", 0, "F.csv", "fragmentation samples every N events (CSV)",
@@ -306,7 +308,8 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
 			       "the trace", &o->scale, 1, 1024) },
 		{ CLI_STRING("layout", 0, "F.csv", "write the final busy areas as CSV (addr,size)",
 			     &r->outputs[LAYOUT].path) },
-		{ CLI_STRING("holds", 0, "F.csv", "with --lock-stat: every hold time as CSV (op,ns)",
+		{ CLI_STRING("holds", 0, "F.csv", "with --lock-stat: every hold time as CSV (op,ns,seq), in the "
+			     "order of the events, seq as in --events",
 			     &r->outputs[HOLDS].path) },
 		{ NULL },
 	};
