@@ -211,6 +211,8 @@ int vmt_builder_add(struct vmt_builder *b, const struct vmt_raw_event *raw,
 	}
 	b->line[b->nev] = raw->line;
 	b->ev[b->nev++] = ev;
+	if (b->progress)
+		progress_tick(b->progress, b->nev);
 	return 0;
 }
 

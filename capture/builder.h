@@ -48,6 +48,7 @@
 #include <stdint.h>
 
 #include "lib/diag.h"
+#include "lib/progress.h"
 #include "trace/trace.h"
 #include "capture/vmallocinfo.h"
 
@@ -107,6 +108,9 @@ struct vmt_builder {
 	struct vmt_build_stats st;
 	char *attrs;			/* scratch for one event's attribute text */
 	size_t attrs_cap;
+	/* Ticked with the events added so far after each one, or NULL (the
+	 * caller's progress line: `import` sets it). */
+	struct progress *progress;
 };
 
 /*

@@ -4,6 +4,8 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/written.h"
+#include "lib/progress.h"
 #include "trace/trace_io.h"
 
 int cmd_convert(int argc, char **argv)
@@ -13,19 +15,38 @@ int cmd_convert(int argc, char **argv)
 		.name = "convert", .args = "IN OUT", .min_args = 2, .max_args = 2,
 		.about = "Reads a trace in any format (told by content) and writes it to OUT\n"
 			 "in the format OUT's name asks for: .vmt binary, .vmt.zst binary\n"
-			 "compressed with zstd, anything else text.  Lossless both ways.",
+			 "compressed with zstd, .txt (or -, stdout) text; other names are refused.\n"
+			 "Lossless both ways.  Says on stderr what it wrote.",
 		.options = no_options,
 	};
 	struct vmt_trace t;
+	struct progress progress;
+	char phase[512];
 	struct vmt_err err = { { 0 } };
 	int first_arg, ret;
 
 	ret = cli_parse(&cmd, argc, argv, &first_arg);
 	if (ret)
 		return cli_exit_status(ret);
+	if (!cli_trace_format(argv[first_arg + 1]))
+		return cli_exit_status(cli_usage_error(&cmd, "%s: cannot tell the format from the "
+						       "name: end it .vmt.txt (text), .vmt "
+						       "(binary) or .vmt.zst (binary, zstd)",
+						       argv[first_arg + 1]));
+	/* The loaders and writers have no loop of ours to tick from: the
+	 * line names the phase, and the events once they are known. */
+	snprintf(phase, sizeof(phase), "vmtrace convert: reading %s", argv[first_arg]);
+	progress_start(&progress, phase, "events", 0);
 	ret = vmt_trace_load(argv[first_arg], &t, &err);
-	if (!ret)
+	if (!ret) {
+		snprintf(phase, sizeof(phase), "vmtrace convert: writing %zu events and "
+			 "snapshot areas to %s", t.nev, argv[first_arg + 1]);
+		progress_start(&progress, phase, "events", 0);
 		ret = vmt_trace_save(argv[first_arg + 1], &t, &err);
+	}
+	progress_end(&progress);
+	if (!ret)
+		cli_say_written(cmd.name, argv[first_arg + 1], &t);
 	vmt_trace_free(&t);
 	if (ret) {
 		fprintf(stderr, "vmtrace convert: %s\n", err.msg);

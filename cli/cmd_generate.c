@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/written.h"
 #include "trace/generate.h"
 #include "trace/trace_io.h"
 
@@ -75,6 +76,8 @@ int cmd_generate(int argc, char **argv)
 	}
 	if (!ret)
 		ret = vmt_trace_save(argv[first_arg], &t, &err);
+	if (!ret)
+		cli_say_written(cmd.name, argv[first_arg], &t);
 	vmt_trace_free(&t);
 	if (ret) {
 		fprintf(stderr, "vmtrace generate: %s\n", err.msg[0] ? err.msg : strerror(-ret));

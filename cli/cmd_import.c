@@ -15,7 +15,10 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/written.h"
+#include "lib/progress.h"
 #include "trace/trace_io.h"
+#include "trace/zstd_io.h"
 #include "capture/builder.h"
 #include "capture/import_ftrace.h"
 #include "capture/import_perf.h"
@@ -60,6 +63,8 @@ static int parse_meta(const char *kv, void *dest, struct vmt_err *why)
 	return 0;
 }
 
+static const char cmd_name[] = "import";
+
 /* Fills @o from the command line.  0, or a result for cli_exit_status(). */
 static int parse_args(int argc, char **argv, struct import_opts *o)
 {
@@ -81,10 +86,11 @@ static int parse_args(int argc, char **argv, struct import_opts *o)
 		{ NULL },
 	};
 	const struct cli_command cmd = {
-		.name = "import", .options = options,
+		.name = cmd_name, .options = options,
 		.about = "Converts a trace of the vmalloc:alloc_vmap_area, free_vmap_area_noflush\n"
 			 "and purge_vmap_area_lazy events into a vmtrace trace.  Exactly one source:\n"
-			 "--ftrace, --perf-script or --trace-dat.  Exit 1 on bad input, 2 on bad usage.",
+			 "--ftrace, --perf-script or --trace-dat; the text sources may be compressed\n"
+			 "with zstd (told by content).  Exit 1 on bad input, 2 on bad usage.",
 	};
 	unsigned nsources = 0;
 	int first_arg, ret;
@@ -222,21 +228,37 @@ static void warn_losses(const struct import_opts *o, const union source_stats *s
 			ds->lost_events, ds->lost_unknown);
 }
 
-/* Feeds the trace to @b.  Returns 0 or a negative errno with @err set. */
+/*
+ * Feeds the trace to @b; text input may be zstd-compressed, told by
+ * content as replay tells it (its lines are then those of the
+ * decompressed text).  Returns 0 or a negative errno with @err set.
+ */
 static int read_source(const struct import_opts *o, struct vmt_builder *b,
 		       union source_stats *st, struct vmt_err *err)
 {
 	struct input_file in = { 0 };
+	void *raw = NULL;
+	size_t len;
+	const char *data;
 	int ret;
 
 	if (o->kind == SRC_TRACEDAT)
 		return vmt_tracedat_load(o->input, b, &st->tracedat, err);
 	if ((ret = input_file_open(o->input, &in, err)))
 		return ret;
+	data = in.data;
+	len = in.len;
+	if (zstd_sniff(in.data, in.len)) {
+		if ((ret = zstd_decompress_all(o->input, in.data, in.len, &raw, &len, err)))
+			goto out;
+		data = raw;
+	}
 	if (o->kind == SRC_FTRACE)
-		ret = vmt_ftrace_parse(o->input, in.data, in.len, b, &st->ftrace, err);
+		ret = vmt_ftrace_parse(o->input, data, len, b, &st->ftrace, err);
 	else
-		ret = vmt_perf_parse(o->input, in.data, in.len, b, &st->perf, err);
+		ret = vmt_perf_parse(o->input, data, len, b, &st->perf, err);
+out:
+	free(raw);
 	input_file_close(&in);
 	return ret;
 }
@@ -248,6 +270,7 @@ int cmd_import(int argc, char **argv)
 	struct vmt_build_stats bs;
 	struct vmt_snapshot snap = { 0 };
 	struct vmt_builder b = { 0 };
+	struct progress progress;
 	struct vmt_trace t = { 0 };
 	struct vmt_err err = { { 0 } };
 	int ret;
@@ -266,7 +289,11 @@ int cmd_import(int argc, char **argv)
 			goto out;
 		vmt_builder_set_snapshot(&b, &snap);
 	}
-	if ((ret = read_source(&o, &b, &st, &err)))
+	progress_start(&progress, "vmtrace import: reading", "events", 0);
+	b.progress = &progress;
+	ret = read_source(&o, &b, &st, &err);
+	progress_end(&progress);
+	if (ret)
 		goto out;
 	if ((ret = vmt_builder_finish(&b, &t, &bs, &err)))
 		goto out;
@@ -277,12 +304,13 @@ int cmd_import(int argc, char **argv)
 	if ((ret = vmt_trace_save(o.out, &t, &err)))
 		goto out;
 	warn_losses(&o, &st);
+	cli_say_written(cmd_name, o.out, &t);
 	fprintf(stderr, "vmtrace import: %" PRIu64 " allocs (%" PRIu64 " failed), %" PRIu64
 		" frees, %" PRIu64 " purges; %" PRIu64 " snapshot areas (%" PRIu64
 		" dropped as seen in the trace); %" PRIu64 " unpurged freed at start; %"
-		PRIu64 " unknown frees -> %s\n", bs.allocs, bs.failed_allocs, bs.frees,
+		PRIu64 " unknown frees\n", bs.allocs, bs.failed_allocs, bs.frees,
 		bs.purges, bs.snapshot_areas, bs.snapshot_dropped + bs.unpurged_dropped,
-		bs.unpurged_synthetic, bs.unknown_frees, o.out);
+		bs.unpurged_synthetic, bs.unknown_frees);
 out:
 	if (ret)
 		fprintf(stderr, "vmtrace import: %s\n", err.msg);

@@ -6,12 +6,13 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/written.h"
 #include "trace/trace_io.h"
 
 static void print_info(const char *path, const struct vmt_trace *t,
 		       const struct vmt_source *src, bool verified)
 {
-	size_t by_op[VMT_PURGE + 1] = { 0 };
+	size_t by_op[VMT_PURGE + 1] = { 0 }, live;
 
 	for (size_t i = 0; i < t->nev; i++)
 		by_op[t->ev[i].op]++;
@@ -26,9 +27,10 @@ static void print_info(const char *path, const struct vmt_trace *t,
 	for (size_t i = 0; i < t->nmeta; i++)
 		printf("meta %s: %s\n", strtab_get(&t->strs, t->meta[i].key),
 		       strtab_get(&t->strs, t->meta[i].text));
-	printf("events: %zu\n", t->nev);
-	for (int op = VMT_LIVE; op <= VMT_PURGE; op++)
+	printf("events: %zu\n", cli_trace_events(t, &live));
+	for (int op = VMT_LIVE + 1; op <= VMT_PURGE; op++)
 		printf("  %s: %zu\n", vmt_op_name(op), by_op[op]);
+	printf("snapshot areas: %zu\n", live);
 	printf("ids: %" PRIu32 "\n", t->ids.count - 1);
 	printf("lost events: %" PRIu64 "\n", t->lost_events);
 	if (!src->binary)
@@ -47,8 +49,9 @@ int cmd_info(int argc, char **argv)
 	};
 	const struct cli_command cmd = {
 		.name = "info", .args = "FILE", .min_args = 1, .max_args = 1,
-		.about = "Prints the format, version, page size, window, metadata, events by op\n"
-			 "and lost events of FILE.  Every structural check is always made.",
+		.about = "Prints the format, version, page size, window, metadata, events (alloc,\n"
+			 "free and purge) by op, snapshot areas (live lines) and lost events of FILE.\n"
+			 "Every structural check is always made.",
 		.options = options,
 	};
 	struct vmt_err err = { { 0 } };

@@ -48,6 +48,8 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/written.h"
+#include "lib/progress.h"
 #include "trace/trace_io.h"
 #include "capture/builder.h"
 #include "capture/classify.h"
@@ -161,7 +163,9 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		.options_end_at_first_arg = true, .options = options,
 		.about = "Records the kernel's vmap area allocations, frees and purges (eBPF on the\n"
 			 "vmalloc tracepoints) and the busy areas at the start (/proc/vmallocinfo)\n"
-			 "into a text trace, until COMMAND exits, SECONDS pass, or SIGINT/SIGTERM.\n"
+			 "into the trace -o names, in the format its name asks for (.vmt.zst binary\n"
+			 "compressed with zstd, .vmt binary, else text), until COMMAND exits,\n"
+			 "SECONDS pass, or SIGINT/SIGTERM.\n"
 			 "Needs root and a kernel with BTF.",
 	};
 	int first_arg, ret;
@@ -399,28 +403,20 @@ static void report_command(const char *name, int status)
 			WTERMSIG(status));
 }
 
-/* The progress line, on a terminal only: events, lost, recent rate. */
-struct progress {
-	bool on;
-	uint64_t last_ns, last_events;
-};
-
-static void progress_update(struct progress *p, struct vmt_recorder *r,
-			    const struct session *s, bool final)
+/* The progress line's note: what was lost, and the time left of a --duration. */
+static void progress_lost(struct progress *p, struct vmt_recorder *r, uint64_t deadline,
+			  char *note, size_t size)
 {
-	uint64_t now = monotonic_ns(), lost = 0;
+	uint64_t lost = 0, now = monotonic_ns();
 	struct vmt_err ignored;
-	double rate;
+	int len;
 
-	if (!p->on || (!final && now - p->last_ns < NSEC_PER_SEC))
-		return;
 	vmt_recorder_lost(r, &lost, &ignored);
-	rate = (double)(s->events - p->last_events) * NSEC_PER_SEC /
-	       (double)(now - p->last_ns ? now - p->last_ns : 1);
-	fprintf(stderr, "\rvmtrace record: %" PRIu64 " events, %" PRIu64 " lost, %.0f/s   %s",
-		s->events, lost, rate, final ? "\n" : "");
-	p->last_ns = now;
-	p->last_events = s->events;
+	len = snprintf(note, size, "%" PRIu64 " lost", lost);
+	if (deadline && deadline > now && len > 0 && (size_t)len < size)
+		snprintf(note + len, size - (size_t)len, ", %" PRIu64 " s left",
+			 (uint64_t)((deadline - now + NSEC_PER_SEC - 1) / NSEC_PER_SEC));
+	progress_note(p, note);
 }
 
 /*
@@ -433,8 +429,11 @@ static int record_loop(struct vmt_recorder *r, struct session *s,
 		       struct vmt_err *err)
 {
 	uint64_t deadline = o->duration ? s->t0 + (uint64_t)(o->duration * NSEC_PER_SEC) : 0;
-	struct progress p = { .on = isatty(STDERR_FILENO), .last_ns = monotonic_ns() };
+	struct progress p;
+	char note[64];
 	int ret = 0, timeout;
+
+	progress_start(&p, "vmtrace record", "events", 0);
 
 	while (!stop_signal) {
 		uint64_t now = monotonic_ns();
@@ -452,9 +451,11 @@ static int record_loop(struct vmt_recorder *r, struct session *s,
 		if (ret < 0)
 			break;
 		ret = 0;
-		progress_update(&p, r, s, false);
+		if (p.on)
+			progress_lost(&p, r, deadline, note, sizeof(note));
+		progress_update(&p, s->events);
 	}
-	progress_update(&p, r, s, true);
+	progress_end(&p);
 	return ret;
 }
 
@@ -648,11 +649,14 @@ static int save_trace(struct session *s, const struct record_opts *o,
 	return ret;
 }
 
+/* What was written, in the words info and replay use (cli/written.h). */
 static void print_totals(const struct session *s, const struct record_opts *o,
-			 const struct vmt_snapshot *snap, const struct recording *rec)
+			 const struct vmt_trace *t, const struct recording *rec)
 {
-	fprintf(stderr, "vmtrace record: %" PRIu64 " events (%" PRIu64 " lost), %zu live "
-		"areas: %s\n", s->events, rec->lost, snap->n, o->output);
+	cli_say_written("record", o->output, t);
+	if (rec->lost)
+		fprintf(stderr, "vmtrace record: %" PRIu64 " events lost (the ring buffer "
+			"was full)\n", rec->lost);
 	if (o->locks)
 		fprintf(stderr, "vmtrace record: %" PRIu64 " waits for %zu vmalloc locks "
 			"(found by %s), %" PRIu64 " for other locks under vmalloc "
@@ -698,7 +702,7 @@ int cmd_record(int argc, char **argv)
 		ret = save_trace(&s, &o, &snap, &rec, &t, &err);
 	if (!ret) {
 		exit_code = 0;
-		print_totals(&s, &o, &snap, &rec);
+		print_totals(&s, &o, &t, &rec);
 	}
 out:
 	if (rec.child > 0) {

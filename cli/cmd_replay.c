@@ -17,28 +17,49 @@
 #include "replay/summary.h"
 #include "trace/trace_io.h"
 
-static int write_json(FILE *f, const char *trace_path,
-		      const struct vmt_trace *t, const struct replay_opts *o,
-		      const struct replay_summary *s)
+/* The models replayed: one by default, several with -a all or -a A,B. */
+#define MAX_MODELS 32
+struct model_list {
+	const struct vm_allocator_ops *model[MAX_MODELS];
+	struct replay_summary summary[MAX_MODELS];
+	size_t n;
+};
+
+/*
+ * The --json document (README, "--json"): the run's settings and the
+ * trace's meta, then with one model "model" and "summary", with several
+ * "models" (their names in order) and "summaries" (one summary per model,
+ * keyed by its name).
+ */
+static int write_json(FILE *f, const char *trace_path, const struct vmt_trace *t,
+		      const struct replay_opts *o, const struct model_list *models)
 {
-	json_t *doc = NULL, *meta = NULL, *sum = NULL;
+	json_t *doc = NULL, *meta = NULL, *names = NULL, *sums = NULL;
 	char lo[32], hi[32];
 	int ret = -ENOMEM;
 
 	doc = json_object();
 	meta = json_object();
-	sum = summary_to_json(s);
-	if (!doc || !meta || !sum)
+	names = json_array();
+	sums = json_object();
+	if (!doc || !meta || !names || !sums)
 		goto out;
 	for (size_t i = 0; i < t->nmeta; i++)
 		json_object_set_new(meta, strtab_get(&t->strs, t->meta[i].key),
 				    json_string(strtab_get(&t->strs, t->meta[i].text)));
+	for (size_t i = 0; i < models->n; i++)
+		if (json_array_append_new(names, json_string(models->model[i]->name)) ||
+		    json_object_set_new(sums, models->model[i]->name,
+					summary_to_json(&models->summary[i])))
+			goto out;
 	snprintf(lo, sizeof(lo), "0x%" PRIx64, o->has_range ? o->range_lo :
 		 t->has_range ? t->range_lo : window_presets[0].lo);
 	snprintf(hi, sizeof(hi), "0x%" PRIx64, o->has_range ? o->range_hi :
 		 t->has_range ? t->range_hi : window_presets[0].hi);
 	if (json_object_set_new(doc, "trace", json_string(trace_path)) ||
-	    json_object_set_new(doc, "model", json_string(o->model->name)) ||
+	    (models->n == 1 ?
+	     json_object_set_new(doc, "model", json_string(models->model[0]->name)) :
+	     json_object_set(doc, "models", names)) ||
 	    json_object_set_new(doc, "audit", json_pack("{s:b, s:s?}", "lowest_fit",
 							o->lowest_fit_audit, "reference",
 							o->reference ? o->reference->name : NULL)) ||
@@ -47,13 +68,16 @@ static int write_json(FILE *f, const char *trace_path,
 	    json_object_set_new(doc, "window_lo", json_string(lo)) ||
 	    json_object_set_new(doc, "window_hi", json_string(hi)) ||
 	    json_object_set(doc, "meta", meta) ||
-	    json_object_set(doc, "summary", sum))
+	    (models->n == 1 ?
+	     json_object_set(doc, "summary", json_object_get(sums, models->model[0]->name)) :
+	     json_object_set(doc, "summaries", sums)))
 		goto out;
 	ret = json_dumpf(doc, f, JSON_INDENT(2)) || fputc('\n', f) == EOF ? -EIO : 0;
 out:
 	json_decref(doc);
 	json_decref(meta);
-	json_decref(sum);
+	json_decref(names);
+	json_decref(sums);
 	return ret;
 }
 
@@ -70,6 +94,7 @@ static bool writes_stdout(const char *path)
 struct output {
 	FILE **slot;		/* where the replay writes it, or NULL (the JSON) */
 	const char *path;	/* NULL: not asked for */
+	const char *option;	/* "--events": for messages */
 	struct outfile file;
 };
 
@@ -111,18 +136,74 @@ static void model_names(char *buf, size_t size)
 				 vm_allocators[i]->name);
 }
 
-/* -a and --reference: a model by name into a const struct vm_allocator_ops *. */
+/* The model named by @text's first @len bytes, or NULL after saying in
+ * @why which it is not (and which registered name is close, if one is). */
+static const struct vm_allocator_ops *find_model(const char *text, size_t len,
+						 struct vmt_err *why)
+{
+	const char *names[MAX_MODELS], *closest;
+	char list[256];
+	size_t n = 0;
+
+	for (size_t i = 0; i < vm_allocator_count; i++) {
+		if (strlen(vm_allocators[i]->name) == len &&
+		    !strncmp(vm_allocators[i]->name, text, len))
+			return vm_allocators[i];
+		if (n < MAX_MODELS)
+			names[n++] = vm_allocators[i]->name;
+	}
+	closest = cli_closest(text, len, names, n);
+	model_names(list, sizeof(list));
+	if (closest)
+		vmt_err_set(why, "unknown allocator model '%.*s'; did you mean '%s'?",
+			    (int)len, text, closest);
+	else
+		vmt_err_set(why, "unknown allocator model '%.*s' (models: %s)", (int)len, text,
+			    list);
+	return NULL;
+}
+
+/* --reference: a model by name into a const struct vm_allocator_ops *. */
 static int parse_model(const char *text, void *dest, struct vmt_err *why)
 {
 	const struct vm_allocator_ops **model = dest;
-	char names[256];
 
-	*model = vm_allocator_find(text);
-	if (*model)
+	*model = find_model(text, strlen(text), why);
+	return *model ? 0 : -EINVAL;
+}
+
+/* -a: one model, "all" the registered ones, or names separated by commas,
+ * into a struct model_list. */
+static int parse_models(const char *text, void *dest, struct vmt_err *why)
+{
+	struct model_list *models = dest;
+
+	models->n = 0;
+	if (!strcmp(text, "all")) {
+		for (size_t i = 0; i < vm_allocator_count && i < MAX_MODELS; i++)
+			models->model[models->n++] = vm_allocators[i];
 		return 0;
-	model_names(names, sizeof(names));
-	vmt_err_set(why, "unknown allocator model '%s' (models: %s)", text, names);
-	return -EINVAL;
+	}
+	for (const char *name = text; ; name++) {
+		size_t len = strcspn(name, ",");
+		const struct vm_allocator_ops *m = find_model(name, len, why);
+
+		if (!m)
+			return -EINVAL;
+		for (size_t i = 0; i < models->n; i++)
+			if (models->model[i] == m) {
+				vmt_err_set(why, "'%s' named twice", m->name);
+				return -EINVAL;
+			}
+		if (models->n == MAX_MODELS) {
+			vmt_err_set(why, "more than %d models", MAX_MODELS);
+			return -EINVAL;
+		}
+		models->model[models->n++] = m;
+		name += len;
+		if (!*name)
+			return 0;
+	}
 }
 
 /* --lock: the lock type into struct replay_opts, which it overrides. */
@@ -143,8 +224,12 @@ enum { EVENTS, SERIES, HOLDS, LAYOUT, MISMATCHES, JSON, NOUTPUTS };
 /* What the command line asks of the replay. */
 struct replay_request {
 	struct replay_opts o;
+	struct model_list models;
 	struct output outputs[NOUTPUTS];
 };
+
+/* The outputs that hold one model's replay: one file cannot hold several. */
+static const int per_model_outputs[] = { EVENTS, SERIES, HOLDS, LAYOUT, MISMATCHES };
 
 /* The options that do not go together.  0, or -EINVAL after saying why. */
 static int check_combinations(const struct cli_command *cmd, const struct replay_request *r)
@@ -167,6 +252,10 @@ static int check_combinations(const struct cli_command *cmd, const struct replay
 		return cli_usage_error(cmd, "--scale goes with --threads");
 	if (out[HOLDS].path && !o->lock_stat && !o->threads)
 		return cli_usage_error(cmd, "--holds goes with --lock-stat");
+	for (size_t i = 0; i < sizeof(per_model_outputs) / sizeof(per_model_outputs[0]); i++)
+		if (r->models.n > 1 && out[per_model_outputs[i]].path)
+			return cli_usage_error(cmd, "%s holds one model's replay: give "
+					       "one model to -a", out[per_model_outputs[i]].option);
 	return 0;
 }
 
@@ -175,9 +264,10 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
 {
 	struct replay_opts *o = &r->o;
 	struct cli_window range = { 0 };
-	char model_help[256] = "allocator model (default linear): ";
+	char model_help[320] = "allocator model (default linear), or several: all, or "
+			       "names separated by commas (one column each): ";
 	const struct cli_option options[] = {
-		{ CLI_PARSE("allocator", 'a', "MODEL", model_help, parse_model, &o->model) },
+		{ CLI_PARSE("allocator", 'a', "MODELS", model_help, parse_models, &r->models) },
 		{ CLI_PARSE("range", 0, "W", "main window: a preset or LO:HI (default: the "
 			    "trace's, else x86_64)", cli_parse_window, &range) },
 		{ CLI_FLAG("strict", 0, "inconsistent traces (docs/BAD_INPUT.md) are errors, "
@@ -198,7 +288,9 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
 		{ CLI_STRING("mismatches", 0, "F.csv", "one CSV row per alloc placed elsewhere than "
 			     "va=: seq,id,cpu,size,align,kernel_va,model_addr,reason",
 			     &r->outputs[MISMATCHES].path) },
-		{ CLI_STRING("json", 0, "F", "write the summary as JSON", &r->outputs[JSON].path) },
+		{ CLI_STRING("json", 0, "F", "write the summary as JSON (several models: "
+			     "\"models\" and one of \"summaries\" per model)",
+			     &r->outputs[JSON].path) },
 		{ CLI_STRING("events", 0, "F.csv", "one CSV row per alloc/free: "
 			     "seq,op,id,size,align,addr,search", &r->outputs[EVENTS].path) },
 		{ CLI_STRING("series", 0, "F.csv", "fragmentation samples every N events (CSV)",
@@ -216,13 +308,16 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
 			       "the trace", &o->scale, 1, 1024) },
 		{ CLI_STRING("layout", 0, "F.csv", "write the final busy areas as CSV (addr,size)",
 			     &r->outputs[LAYOUT].path) },
-		{ CLI_STRING("holds", 0, "F.csv", "with --lock-stat: every hold time as CSV (op,ns)",
+		{ CLI_STRING("holds", 0, "F.csv", "with --lock-stat: every hold time as CSV (op,ns,seq), in the "
+			     "order of the events, seq as in --events",
 			     &r->outputs[HOLDS].path) },
 		{ NULL },
 	};
 	const struct cli_command cmd = {
 		.name = "replay", .args = "TRACE", .min_args = 1, .max_args = 1,
-		.about = "Replays TRACE through an allocator model and prints what it measured.",
+		.about = "Replays TRACE through an allocator model (or several, one after the\n"
+			 "other) and prints what it measured.  --lazy does not go with --events:\n"
+			 "a lazily freed area is searched for at its purge, not on its row.",
 		.options = options,
 	};
 	int first_arg, ret;
@@ -239,7 +334,52 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
 	if (o->threads)
 		o->lock_stat = true;
 	o->trace_name = argv[first_arg];
+	o->model = r->models.model[0];
 	return 0;
+}
+
+/*
+ * A --range that leaves most of the trace outside: more than half of its
+ * snapshot areas, or of its allocs with the kernel's va=, not wholly
+ * inside [lo, hi).  The replay goes on (a window may be chosen to cut), but
+ * says so in one line on stderr, since the figures then describe a sliver.
+ */
+static void warn_outside_range(const struct vmt_trace *t, const struct replay_opts *o)
+{
+	size_t areas = 0, areas_out = 0, placed = 0, placed_out = 0;
+
+	if (!o->has_range)
+		return;
+	for (size_t i = 0; i < t->nev; i++) {
+		const struct vmt_event *ev = &t->ev[i];
+		bool outside = ev->va < o->range_lo || ev->va > o->range_hi ||
+			       ev->size > o->range_hi - ev->va;
+
+		if (ev->op == VMT_LIVE) {
+			areas++;
+			areas_out += outside;
+		} else if (ev->op == VMT_ALLOC && (ev->flags & VMT_F_VA)) {
+			placed++;
+			placed_out += outside;
+		}
+	}
+	if (2 * areas_out > areas || 2 * placed_out > placed)
+		fprintf(stderr, "vmtrace replay: warning: --range 0x%" PRIx64 ":0x%" PRIx64
+			" leaves %zu of %zu snapshot areas and %zu of %zu allocs with va= "
+			"outside the window\n", o->range_lo, o->range_hi, areas_out, areas,
+			placed_out, placed);
+}
+
+/* The summary table: one column per model, each named above it. */
+static void print_table(const char *trace_name, const struct model_list *models)
+{
+	const char *names[MAX_MODELS];
+
+	for (size_t i = 0; i < models->n; i++) {
+		names[i] = models->model[i]->name;
+		printf("%s through %s (%s)\n", trace_name, names[i], models->model[i]->description);
+	}
+	summary_print_columns(stdout, models->summary, names, models->n);
 }
 
 /*
@@ -251,7 +391,6 @@ static int run_request(struct replay_request *r, struct vmt_err *err)
 {
 	const struct replay_opts *o = &r->o;
 	struct output *outputs = r->outputs;
-	struct replay_summary s;
 	struct vmt_trace t = { 0 };
 	bool to_stdout = false;
 	int ret;
@@ -259,14 +398,24 @@ static int run_request(struct replay_request *r, struct vmt_err *err)
 	ret = vmt_trace_load(o->trace_name, &t, err);
 	if (ret)
 		goto out;
+	warn_outside_range(&t, o);
 	for (int i = 0; i < NOUTPUTS; i++)
 		if ((ret = output_open(&outputs[i], err)))
 			goto out;
-	ret = o->threads ? replay_threads_run(&t, o, &s, err) : replay_run(&t, o, &s, err);
-	if (ret)
-		goto out;
+	for (size_t i = 0; i < r->models.n; i++) {
+		struct replay_opts one = *o;
+		char progress[96];
+
+		one.model = r->models.model[i];
+		snprintf(progress, sizeof(progress), "vmtrace replay: %s", one.model->name);
+		one.progress = progress;
+		ret = o->threads ? replay_threads_run(&t, &one, &r->models.summary[i], err) :
+				   replay_run(&t, &one, &r->models.summary[i], err);
+		if (ret)
+			goto out;
+	}
 	if (outputs[JSON].path &&
-	    (ret = write_json(outputs[JSON].file.f, o->trace_name, &t, o, &s))) {
+	    (ret = write_json(outputs[JSON].file.f, o->trace_name, &t, o, &r->models))) {
 		vmt_err_set(err, "%s: cannot write: %s", outputs[JSON].path, strerror(-ret));
 		goto out;
 	}
@@ -276,10 +425,8 @@ static int run_request(struct replay_request *r, struct vmt_err *err)
 				goto out;
 	for (int i = 0; i < NOUTPUTS; i++)
 		to_stdout |= writes_stdout(outputs[i].path);
-	if (!to_stdout) {
-		printf("%s through %s (%s)\n", o->trace_name, o->model->name, o->model->description);
-		summary_print(stdout, &s);
-	}
+	if (!to_stdout)
+		print_table(o->trace_name, &r->models);
 out:
 	for (int i = 0; i < NOUTPUTS; i++)
 		outfile_abort(&outputs[i].file);
@@ -290,7 +437,13 @@ out:
 int cmd_replay(int argc, char **argv)
 {
 	struct replay_request r = {
-		.o = { .model = vm_allocator_find("linear"), .series_every = 1000, .scale = 1 },
+		.o = { .series_every = 1000, .scale = 1 },
+		.models = { .model = { vm_allocator_find("linear") }, .n = 1 },
+		.outputs = {
+			[EVENTS] = { .option = "--events" }, [SERIES] = { .option = "--series" },
+			[HOLDS] = { .option = "--holds" }, [LAYOUT] = { .option = "--layout" },
+			[MISMATCHES] = { .option = "--mismatches" }, [JSON] = { .option = "--json" },
+		},
 	};
 	struct vmt_err err = { { 0 } };
 	int ret;

@@ -94,10 +94,12 @@ int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vcomplain(cmd, fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "Try 'vmtrace %s --help'.\n", cmd->name);
 	return -EINVAL;
 }
 
-/* Says what is wrong, then the usage, on stderr.  Returns -EINVAL. */
+/* Says what is wrong on one line, then where the help is, on stderr:
+ * the whole usage would bury the line that matters.  Returns -EINVAL. */
 static int misuse(const struct cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -108,8 +110,69 @@ static int misuse(const struct cli_command *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vcomplain(cmd, fmt, ap);
 	va_end(ap);
-	print_usage(cmd, stderr);
+	fprintf(stderr, "Try 'vmtrace %s --help'.\n", cmd->name);
 	return -EINVAL;
+}
+
+/* Levenshtein distance of @a and @b's first @b_len bytes (both short). */
+static size_t edit_distance(const char *a, const char *b, size_t b_len)
+{
+	size_t row[128], a_len = strlen(a);
+
+	if (a_len >= sizeof(row) / sizeof(row[0]))
+		return SIZE_MAX;
+	for (size_t i = 0; i <= a_len; i++)
+		row[i] = i;
+	for (size_t j = 1; j <= b_len; j++) {
+		size_t diagonal = row[0];
+
+		row[0] = j;
+		for (size_t i = 1; i <= a_len; i++) {
+			size_t above = row[i];
+			size_t best = diagonal + (a[i - 1] != b[j - 1]);
+
+			if (above + 1 < best)
+				best = above + 1;
+			if (row[i - 1] + 1 < best)
+				best = row[i - 1] + 1;
+			row[i] = best;
+			diagonal = above;
+		}
+	}
+	return row[a_len];
+}
+
+const char *cli_closest(const char *typed, size_t typed_len, const char *const *names,
+			size_t n)
+{
+	/* Close: at most a third of the typed letters wrong, and at most 2. */
+	size_t limit = typed_len / 3 < 2 ? typed_len / 3 : 2, best = SIZE_MAX;
+	const char *closest = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(names[i], typed, typed_len);
+
+		if (d <= limit && d < best) {
+			best = d;
+			closest = names[i];
+		}
+	}
+	return closest;
+}
+
+/* "unknown option '--jsn'", with "; did you mean '--json'?" when one is close. */
+static int unknown_long_option(const struct cli_command *cmd, const char *typed)
+{
+	const char *names[MAX_OPTIONS + 1], *closest;
+	size_t n = 0;
+
+	for (const struct cli_option *o = cmd->options; o->name && n < MAX_OPTIONS; o++)
+		names[n++] = o->name;
+	names[n++] = help_option.name;
+	closest = cli_closest(typed + 2, strcspn(typed + 2, "="), names, n);
+	if (closest)
+		return misuse(cmd, "unknown option '%s'; did you mean '--%s'?", typed, closest);
+	return misuse(cmd, "unknown option '%s'", typed);
 }
 
 /* How many long names start with the text of @arg ("--lo=x": "lo"). */
@@ -137,6 +200,8 @@ static int bad_option(const struct cli_command *cmd, int c, char **argv)
 		return misuse(cmd, "unknown option '-%c'", optopt);
 	if (!strncmp(typed, "--", 2) && long_names_starting(cmd, typed) > 1)
 		return misuse(cmd, "ambiguous option '%s'", typed);
+	if (!strncmp(typed, "--", 2))
+		return unknown_long_option(cmd, typed);
 	return misuse(cmd, "unknown option '%s'", typed);
 }
 
@@ -227,6 +292,8 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, int *first_a
 			print_usage(cmd, stdout);
 			return -ECANCELED;
 		}
+		if (given[o - cmd->options] && !o->repeats)
+			return misuse(cmd, "--%s given twice", o->name);
 		if ((ret = store(cmd, o, optarg)))
 			return ret;
 		given[o - cmd->options] = true;

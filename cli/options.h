@@ -17,11 +17,14 @@
  *
  * cli_parse() then behaves the same way for every subcommand:
  *  - `--help` or `-h` prints the usage on stdout: the command should exit 0;
- *  - an unknown option, a missing option argument, a missing required
- *    option or the wrong number of positional arguments prints
- *    `vmtrace CMD: <what is wrong>` and the usage on stderr;
+ *  - an unknown option (with "did you mean" when a long name is close),
+ *    a missing option argument, a missing required option, an option
+ *    given twice (unless .repeats) or the wrong number of positional
+ *    arguments prints `vmtrace CMD: <what is wrong>` on stderr;
  *  - a value its option rejects prints `vmtrace CMD: --opt: <what is
  *    wrong>` on stderr;
+ *  - either is followed by one line, `Try 'vmtrace CMD --help'.`, never
+ *    the whole usage;
  * and in the last two cases the command should exit EXIT_USAGE (2).
  * cli_exit_status() turns cli_parse()'s result into that exit status.
  * Every option may be given as a unique prefix of its long name.
@@ -40,6 +43,7 @@
 #define VMTRACE_CLI_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/diag.h"
@@ -127,10 +131,19 @@ int cli_exit_status(int parse_result);
 /*
  * A usage error the table cannot express (options that do not go
  * together): prints `vmtrace CMD: ` and the printf-style message on
- * stderr.  Returns -EINVAL.
+ * stderr, then the line pointing at --help.  Returns -EINVAL.
  */
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * The one of @names (@n of them) closest to the first @typed_len bytes of
+ * @typed by edit distance, if close enough to be a misspelling (at most 2
+ * edits, and at most a third of the typed letters), else NULL.  For a
+ * "did you mean" after an unknown option or model name.
+ */
+const char *cli_closest(const char *typed, size_t typed_len, const char *const *names,
+			size_t n);
 
 /* A parse function for --range: a window preset or LO:HI (trace/window.h)
  * into a struct cli_window. */

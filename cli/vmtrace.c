@@ -14,12 +14,13 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "replay", cmd_replay, "replay a trace through an allocator model and measure it" },
-	{ "convert", cmd_convert, "rewrite a trace in another format" },
+	{ "convert", cmd_convert, "rewrite a trace in the format its output name asks for" },
 	{ "info", cmd_info, "describe a trace file; --verify checks its footer" },
-	{ "record", cmd_record, "record the kernel's vmalloc activity with eBPF (root)" },
-	{ "import", cmd_import, "import a tracefs text trace and a /proc/vmallocinfo snapshot" },
+	{ "record", cmd_record, "record the kernel's vmalloc activity with eBPF (root) into -o's format" },
+	{ "import", cmd_import, "import a tracefs text, `perf script` or trace.dat trace (and a\n"
+				    "           /proc/vmallocinfo snapshot)" },
 	{ "models", cmd_models, "list the allocator models" },
-	{ "report", cmd_report, "write RESULTS.md from replay summaries" },
+	{ "report", cmd_report, "write a Markdown report (RESULTS.md) from replay --json summaries" },
 	{ "generate", cmd_generate, "write a seeded synthetic trace" },
 };
 

@@ -80,7 +80,7 @@ static void section_exit(struct replay_worker *w, int op, uint64_t held, uint64_
 	struct replay_engine *e = w->e;
 
 	if (op != SECTION_WATCH && e->locked) {
-		lock_account_exit(&w->acct[op], &e->lock, held, steps);
+		lock_account_exit(&w->acct[op], &e->lock, held, steps, w->index);
 		w->ops++;
 	}
 	if (op == SECTION_WATCH && e->threaded)
@@ -417,10 +417,11 @@ int replay_engine_finish(struct replay_engine *e, struct replay_worker *w, size_
 	replay_summarize_frag(&f, s);
 	if (e->o->layout_csv && (ret = replay_write_layout(e->o->model, e->m, e->o->layout_csv)))
 		goto out;
-	if (e->locked && (ret = replay_lock_summary(e->o, acct, s)))
+	/* Before the summary, which sorts the hold times. */
+	if (e->o->holds_csv && (ret = replay_write_holds(acct, e->t, e->o->holds_csv)))
 		goto out;
-	if (e->o->holds_csv)
-		ret = replay_write_holds(acct, e->o->holds_csv);
+	if (e->locked)
+		ret = replay_lock_summary(e->o, acct, s);
 out:
 	for (int op = 0; op < LOCK_OPS; op++)
 		lock_account_free(&acct[op]);

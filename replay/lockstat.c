@@ -24,7 +24,7 @@ uint64_t lock_account_enter(struct lock_account *a, struct replay_lock *l)
 }
 
 void lock_account_exit(struct lock_account *a, struct replay_lock *l,
-		       uint64_t held_since, uint64_t steps)
+		       uint64_t held_since, uint64_t steps, size_t index)
 {
 	uint64_t done = lock_clock_ns();
 	int ret;
@@ -33,6 +33,8 @@ void lock_account_exit(struct lock_account *a, struct replay_lock *l,
 	a->acquisitions++;
 	a->hold_steps += steps;
 	ret = samples_add(&a->hold, done - held_since);
+	if (!ret)
+		ret = samples_add(&a->hold_index, index);
 	if (ret && !a->error)
 		a->error = ret;
 }
@@ -44,7 +46,9 @@ int lock_account_merge(struct lock_account *to, const struct lock_account *from)
 	to->hold_steps += from->hold_steps;
 	if (from->error && !to->error)
 		to->error = from->error;
-	if (samples_merge(&to->hold, &from->hold) || samples_merge(&to->wait, &from->wait))
+	if (samples_merge(&to->hold, &from->hold) ||
+	    samples_merge(&to->hold_index, &from->hold_index) ||
+	    samples_merge(&to->wait, &from->wait))
 		return -ENOMEM;
 	return 0;
 }
@@ -75,6 +79,7 @@ int lock_account_summarize(struct lock_account *a, struct lock_stat *out)
 void lock_account_free(struct lock_account *a)
 {
 	samples_free(&a->hold);
+	samples_free(&a->hold_index);
 	samples_free(&a->wait);
 	memset(a, 0, sizeof(*a));
 }

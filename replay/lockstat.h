@@ -19,6 +19,7 @@ struct lock_account {
 	uint64_t contentions;
 	uint64_t hold_steps;
 	struct samples hold;	/* ns */
+	struct samples hold_index;	/* the trace index of each hold's event, in hold's order */
 	struct samples wait;	/* ns, contended acquisitions only */
 	int error;		/* first -ENOMEM met while recording, else 0 */
 };
@@ -26,14 +27,16 @@ struct lock_account {
 /* Takes @l; returns the time it was held from. */
 uint64_t lock_account_enter(struct lock_account *a, struct replay_lock *l);
 
-/* Drops @l and records a hold from @held_since with @steps search steps. */
+/* Drops @l and records a hold from @held_since with @steps search steps,
+ * made for the trace's event at @index. */
 void lock_account_exit(struct lock_account *a, struct replay_lock *l,
-		       uint64_t held_since, uint64_t steps);
+		       uint64_t held_since, uint64_t steps, size_t index);
 
 /* Adds @from's records to @to.  0 or -ENOMEM. */
 int lock_account_merge(struct lock_account *to, const struct lock_account *from);
 
-/* Fills @out (sorting the samples).  Returns a.error. */
+/* Fills @out (sorting the samples: hold_index no longer pairs with hold
+ * afterwards).  Returns a.error. */
 int lock_account_summarize(struct lock_account *a, struct lock_stat *out);
 
 void lock_account_free(struct lock_account *a);

@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <time.h>
 
+#include "lib/progress.h"
 #include "replay/engine.h"
 #include "replay/replay.h"
 
@@ -29,11 +30,14 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 {
 	struct replay_engine e;
 	struct replay_worker w = { .e = &e };
+	struct progress p = { 0 };
 	double t0, seconds;
 	int ret;
 
 	if ((ret = replay_engine_init(&e, t, o, 1, false, s, err)))
 		goto out;
+	if (o->progress)
+		progress_start(&p, o->progress, "events", s->events);
 	t0 = now_seconds();
 	for (size_t i = 0; i < t->nev; i++) {
 		/* A free finds its id's state where the alloc left it, long
@@ -47,13 +51,16 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 		/* The snapshot is set-up: the clock runs over the events. */
 		if (t->ev[i].op == VMT_LIVE && (i + 1 == t->nev || t->ev[i + 1].op != VMT_LIVE))
 			t0 = now_seconds();
+		progress_tick(&p, w.seq);
 	}
 	seconds = now_seconds() - t0;
+	progress_end(&p);
 	if ((ret = replay_engine_finish(&e, &w, 1, s)))
 		goto out;
 	s->replay_seconds = seconds;
 	s->events_per_sec = seconds > 0 ? (double)s->events / seconds : 0.0;
 out:
+	progress_end(&p);
 	if (ret)
 		replay_engine_fail(err, o->trace_name, ret);
 	replay_engine_destroy(&e);

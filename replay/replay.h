@@ -72,6 +72,11 @@ struct replay_opts {
 	 * (seq,id,cpu,size,align,kernel_va,model_addr,reason), or NULL;
 	 * single-threaded only. */
 	FILE *mismatches_csv;
+	/* A progress line (lib/progress.h) headed by this text while the
+	 * events replay, on a terminal only; or NULL.  Single-threaded only
+	 * (replay_threads_run ignores it: a line would perturb the timing of
+	 * contention). */
+	const char *progress;
 };
 
 /*

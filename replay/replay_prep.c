@@ -206,13 +206,46 @@ void replay_summarize_frag(const struct frag *f, struct replay_summary *s)
 		(double)s->max_span / (double)s->max_live_bytes : 0.0;
 }
 
-int replay_write_holds(struct lock_account acct[LOCK_OPS], FILE *f)
+/* One hold of replay_write_holds(); @order breaks ties in the recording order. */
+struct hold_row {
+	uint64_t index, ns, order;
+	int op;
+};
+
+static int by_event(const void *a, const void *b)
+{
+	const struct hold_row *x = a, *y = b;
+
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+int replay_write_holds(struct lock_account acct[LOCK_OPS], const struct vmt_trace *t, FILE *f)
 {
 	static const char *const names[LOCK_OPS] = LOCK_OP_NAMES;
+	struct hold_row *rows;
+	size_t n = 0, nlive = 0;
 
-	fputs("op,ns\n", f);
+	/* Live lines come before every other event (traces/FORMAT.md). */
+	while (nlive < t->nev && t->ev[nlive].op == VMT_LIVE)
+		nlive++;
 	for (int op = 0; op < LOCK_OPS; op++)
-		for (size_t i = 0; i < acct[op].hold.n; i++)
-			fprintf(f, "%s,%" PRIu64 "\n", names[op], acct[op].hold.v[i]);
+		n += acct[op].hold.n;
+	rows = malloc((n ? n : 1) * sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	n = 0;
+	for (int op = 0; op < LOCK_OPS; op++)
+		for (size_t i = 0; i < acct[op].hold.n; i++, n++)
+			rows[n] = (struct hold_row){ acct[op].hold_index.v[i], acct[op].hold.v[i],
+						     n, op };
+	/* Threads record in their own order, and each op apart: one order. */
+	qsort(rows, n, sizeof(*rows), by_event);
+	fputs("op,ns,seq\n", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s,%" PRIu64 ",%" PRIu64 "\n", names[rows[i].op], rows[i].ns,
+			rows[i].index < nlive ? 0 : rows[i].index + 1 - nlive);
+	free(rows);
 	return ferror(f) ? -EIO : 0;
 }

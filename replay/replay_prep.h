@@ -55,9 +55,11 @@ int replay_lock_choose(const struct replay_opts *o, struct replay_lock *l);
  * Returns 0, -EIO, or the walk's error. */
 int replay_write_layout(const struct vm_allocator_ops *ops, struct vm_model *m, FILE *f);
 
-/* Writes every hold time of @acct as CSV rows `op,ns` under a header.
- * 0 or -EIO. */
-int replay_write_holds(struct lock_account acct[LOCK_OPS], FILE *f);
+/* Writes every hold time of @acct as CSV rows `op,ns,seq` under a header,
+ * in the order of @t's events (seq as in --events: alloc, free and purge
+ * events counted from 1; 0 for a hold made for a live line).  Call before
+ * lock_account_summarize().  0, -ENOMEM or -EIO. */
+int replay_write_holds(struct lock_account acct[LOCK_OPS], const struct vmt_trace *t, FILE *f);
 
 /* Fills the lock part of @s from the per-operation accounts. 0 or -ENOMEM. */
 int replay_lock_summary(const struct replay_opts *o, struct lock_account acct[LOCK_OPS],

@@ -1,9 +1,11 @@
 #!/bin/bash
 # Every subcommand's command line behaves alike (cli/options.h): --help and
 # -h print the usage on stdout and exit 0; an unknown option, a missing
-# option argument or a wrong argument count exits 2 with a message naming
-# the command and the usage on stderr; a bad number exits 2 naming the
-# option; and no usage error leaves an output file behind.
+# option argument or a wrong argument count exits 2 with one line naming
+# the command and the problem, then one line pointing at --help (never the
+# whole usage); a bad number exits 2 naming the option; a misspelt option
+# or model gets a "did you mean"; and no usage error leaves an output
+# file behind.
 set -u
 vmtrace=${VMTRACE:-build/vmtrace}
 tmp=$(mktemp -d)
@@ -50,7 +52,9 @@ while IFS='|' read -r cmd args bad_number; do
 	done
 	usage_error "$cmd --no-such-option" "vmtrace $cmd: unknown option '--no-such-option'" \
 		"$cmd" --no-such-option "$@"
-	grep -q "^usage: vmtrace $cmd\\b" "$tmp/stderr" || fail "$cmd: no usage after an unknown option"
+	[ "$(wc -l < "$tmp/stderr")" -eq 2 ] &&
+		[ "$(sed -n 2p "$tmp/stderr")" = "Try 'vmtrace $cmd --help'." ] ||
+		fail "$cmd: not one line and the --help pointer: $(cat "$tmp/stderr")"
 	usage_error "$cmd -Z" "vmtrace $cmd: unknown option '-Z'" "$cmd" -Z "$@"
 	if [ -n "$bad_number" ]; then
 		opt=${bad_number%% *}
@@ -92,6 +96,32 @@ usage_error "generate --range bad" "vmtrace generate: --range: " generate --rang
 usage_error "flag with a value" "vmtrace info: --verify takes no value" info --verify=yes "$trace"
 usage_error "replay --scale alone" "vmtrace replay: --scale goes with --threads" replay \
 	--scale 2 --json "$out" "$trace"
+
+# "Did you mean": close misspellings only.  The model names are those
+# `vmtrace models` lists (the first, misspelt by one dropped letter).
+usage_error "--jsn" "vmtrace replay: unknown option '--jsn'; did you mean '--json'?" \
+	replay --jsn "$out" "$trace"
+usage_error "--evnets (two letters swapped)" "did you mean '--events'?" replay --evnets "$out" "$trace"
+usage_error "far from any option" "vmtrace replay: unknown option '--zebra'" \
+	replay --zebra "$trace"
+grep -q "did you mean" "$tmp/stderr" && fail "--zebra: a suggestion: $(cat "$tmp/stderr")"
+model=$("$vmtrace" models | head -1 | cut -f1)
+typo=${model:0:2}${model:3}
+usage_error "-a $typo" "vmtrace replay: --allocator: unknown allocator model '$typo'; did you mean '$model'?" \
+	replay -a "$typo" --json "$out" "$trace"
+[ "$(wc -l < "$tmp/stderr")" -eq 2 ] || fail "-a $typo: not two lines: $(cat "$tmp/stderr")"
+usage_error "-a twice" "vmtrace replay: --allocator given twice" replay -a "$model" \
+	-a "$model" --json "$out" "$trace"
+usage_error "one model twice in a list" "'$model' named twice" replay -a "$model,$model" \
+	--json "$out" "$trace"
+for opt in --events --series --layout --mismatches; do
+	usage_error "$opt with several models" "vmtrace replay: $opt holds one model's replay" \
+		replay -a all "$opt" "$out" "$trace"
+done
+usage_error "--holds with several models" "vmtrace replay: --holds holds one model's replay" \
+	replay -a all --lock-stat --holds "$out" "$trace"
+usage_error "convert to a name of no format" "vmtrace convert: $out.zst: cannot tell the format" \
+	convert "$trace" "$out.zst"
 
 # vmtrace itself.
 run --help
