@@ -1,0 +1,72 @@
+#!/bin/sh
+# The figures of traces, as `vmtrace plot` and `ninja results` draw them:
+# each trace replayed through each model, then plots/*.gp in every format.
+#   scripts/plot.sh VMTRACE OUTDIR "FORMATS" "MODELS" "FIGURES" HOLD_RUNS TRACE...
+# FORMATS: any of png pdf svg; MODELS: names `vmtrace models` knows, in
+# registry order; FIGURES: any of frag search holds.  Per trace STEM it
+# writes OUTDIR/STEM-FIGURE.FMT: frag and search from exact data (the same
+# bytes on every machine), holds from timings (HOLD_RUNS --lock-stat runs
+# per model pooled, at least 1).  The figures appear in OUTDIR only when all were
+# drawn: a failure leaves OUTDIR as it was.  The caller checks its
+# arguments (cli/cmd_plot.c); errors here are the replay's or gnuplot's.
+set -eu
+cd "$(dirname "$0")/.."
+vmtrace=$1 outdir=$2 formats=$3 models=$4 figures=$5 hold_runs=$6
+shift 6
+work=$(mktemp -d "${TMPDIR:-/tmp}/vmtrace-plot.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/out"
+registry=$("$vmtrace" models | cut -f1 | tr "\n" " ")
+
+stem_of() {
+	s=$(basename "$1"); s=${s%.zst}; s=${s%.txt}; echo "${s%.vmt}"
+}
+
+# One figure of script $1 for trace $2 from files $3, in every format.
+# cairo stamps each PDF with the time it was drawn: pinned to the epoch
+# (same length, so the PDF's byte offsets still hold), the bytes depend on
+# the data alone.
+draw() {
+	for fmt in $formats; do
+		out="$work/out/$2-$1.$fmt"
+		gnuplot -e "fmt='$fmt'; out='$out'; files='$3'; models='$models'; registry='$registry'; name='$2'; runs=$hold_runs" \
+			"plots/$1.gp"
+		[ "$fmt" != pdf ] ||
+			LC_ALL=C sed -i 's|/CreationDate (D:[0-9]\{14\}Z)|/CreationDate (D:19700101000000Z)|' "$out"
+	done
+}
+
+for trace in "$@"; do
+	stem=$(stem_of "$trace")
+	events= series= holds=
+	for model in $models; do
+		run="$work/$stem.$model"
+		case " $figures " in *" frag "* | *" search "*)
+			"$vmtrace" replay -a "$model" --events "$run.events.csv" \
+				--series "$run.series.csv" --every 100 "$trace" > /dev/null ;;
+		esac
+		case " $figures " in *" holds "*)
+			: > "$run.holds.csv"
+			i=0
+			while [ "$i" -lt "$hold_runs" ]; do
+				"$vmtrace" replay -a "$model" --lock-stat --holds "$run.h.csv" "$trace" \
+					> /dev/null
+				cat "$run.h.csv" >> "$run.holds.csv"
+				i=$((i + 1))
+			done ;;
+		esac
+		events="$events $run.events.csv"
+		series="$series $run.series.csv"
+		holds="$holds $run.holds.csv"
+	done
+	for figure in $figures; do
+		case $figure in
+		frag) draw frag "$stem" "$series" ;;
+		search) draw search "$stem" "$events" ;;
+		holds) draw holds "$stem" "$holds" ;;
+		esac
+	done
+done
+
+mkdir -p "$outdir"
+mv "$work"/out/* "$outdir"/
