@@ -22,18 +22,10 @@ stem_of() {
 	s=$(basename "$1"); s=${s%.zst}; s=${s%.txt}; echo "${s%.vmt}"
 }
 
-# One figure of script $1 for trace $2 from files $3, in every format.
-# cairo stamps each PDF with the time it was drawn: pinned to the epoch
-# (same length, so the PDF's byte offsets still hold), the bytes depend on
-# the data alone.
+# Figure $1 of trace $2 from files $3.
 draw() {
-	for fmt in $formats; do
-		out="$work/out/$2-$1.$fmt"
-		gnuplot -e "fmt='$fmt'; out='$out'; files='$3'; models='$models'; registry='$registry'; name='$2'; runs=$hold_runs" \
-			"plots/$1.gp"
-		[ "$fmt" != pdf ] ||
-			LC_ALL=C sed -i 's|/CreationDate (D:[0-9]\{14\}Z)|/CreationDate (D:19700101000000Z)|' "$out"
-	done
+	scripts/figure.sh "plots/$1.gp" "$work/out/$2-$1" "$formats" \
+		"files='$3'; models='$models'; registry='$registry'; name='$2'; runs=$hold_runs"
 }
 
 for trace in "$@"; do

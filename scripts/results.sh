@@ -66,7 +66,7 @@ machine="$(uname -sr), $(nproc) x ${cpu:-unknown CPU}, $(free -g | awk '/^Mem:/ 
 	--plots "$work/plots" --scaling-csv "$work/scaling.csv" --live-csv "$work/live.csv" \
 	--bench bench/results \
 	$summaries
-gnuplot -e "csv='$work/scaling.csv'; models='$models'; out='$work/plots/threads.png'" plots/threads.gp
+gnuplot -e "csv='$work/threads.csv'; models='$models'; out='$work/plots/threads.png'" plots/threads.gp
 
 # Everything succeeded: move the plots and the report into place.
 mv "$work"/plots/*.png "$work"/plots/*.pdf "$work"/plots/*.svg plots/
