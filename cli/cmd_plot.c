@@ -127,9 +127,10 @@ int cmd_plot(int argc, char **argv)
 		.name = "plot", .args = "TRACE...", .min_args = 1, .max_args = CLI_ANY_COUNT,
 		.about = "Replays each TRACE through the models and draws its figures as\n"
 			 "RESULTS.md does: DIR/STEM-frag (fragmentation along the trace) and\n"
-			 "DIR/STEM-search (distribution of the alloc search length), the same\n"
-			 "bytes on every machine.  Needs gnuplot and the source tree vmtrace\n"
-			 "was built in (scripts/plot.sh and plots/).",
+			 "DIR/STEM-search (distribution of the alloc search length), and\n"
+			 "DIR/footprint (every TRACE's footprint per model): the same bytes on\n"
+			 "every machine.  Needs gnuplot and the source tree vmtrace was built\n"
+			 "in (scripts/plot.sh and plots/).",
 		.options = options,
 	};
 	char tree[PATH_MAX], script[PATH_MAX + 32], exe[PATH_MAX], cwd[PATH_MAX];

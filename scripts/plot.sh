@@ -6,9 +6,10 @@
 # registry order; FIGURES: any of frag search holds.  Per trace STEM it
 # writes OUTDIR/STEM-FIGURE.FMT: frag and search from exact data (the same
 # bytes on every machine), holds from timings (HOLD_RUNS --lock-stat runs
-# per model pooled, at least 1).  The figures appear in OUTDIR only when all were
-# drawn: a failure leaves OUTDIR as it was.  The caller checks its
-# arguments (cli/cmd_plot.c); errors here are the replay's or gnuplot's.
+# per model pooled, at least 1).  With frag, also OUTDIR/footprint.FMT:
+# every trace's footprint per model, from the same replays.  The figures
+# appear in OUTDIR only when all were drawn: a failure leaves OUTDIR as it
+# was.  The caller checks its arguments (cli/cmd_plot.c); errors here are the replay's or gnuplot's.
 set -eu
 cd "$(dirname "$0")/.."
 vmtrace=$1 outdir=$2 formats=$3 models=$4 figures=$5 hold_runs=$6
@@ -35,7 +36,10 @@ for trace in "$@"; do
 		run="$work/$stem.$model"
 		case " $figures " in *" frag "* | *" search "*)
 			"$vmtrace" replay -a "$model" --events "$run.events.csv" \
-				--series "$run.series.csv" --every 100 "$trace" > /dev/null ;;
+				--series "$run.series.csv" --every 100 --json "$run.json" "$trace" > /dev/null
+			jq -r --arg t "$stem" --arg m "$model" '[$t, $m, .summary.footprint,
+				.summary.max_span, .summary.max_live_bytes] | map(tostring) | join(",")' \
+				"$run.json" >> "$work/footprint.csv" ;;
 		esac
 		case " $figures " in *" holds "*)
 			: > "$run.holds.csv"
@@ -59,6 +63,10 @@ for trace in "$@"; do
 		esac
 	done
 done
+case " $figures " in *" frag "*)
+	scripts/figure.sh plots/footprint.gp "$work/out/footprint" "$formats" \
+		"csv='$work/footprint.csv'; models='$models'; registry='$registry'" ;;
+esac
 
 mkdir -p "$outdir"
 mv "$work"/out/* "$outdir"/

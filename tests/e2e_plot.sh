@@ -17,7 +17,7 @@ trace=traces/bpf_map_churn.vmt.txt
 
 for fmt in png pdf svg; do
 	$v plot -a linear,augmented -o "$tmp/$fmt" --format "$fmt" "$trace"
-	[ "$(ls "$tmp/$fmt" | tr '\n' ' ')" = "bpf_map_churn-frag.$fmt bpf_map_churn-search.$fmt " ] ||
+	[ "$(ls "$tmp/$fmt" | tr '\n' ' ')" = "bpf_map_churn-frag.$fmt bpf_map_churn-search.$fmt footprint.$fmt " ] ||
 		fail "$fmt: made $(ls "$tmp/$fmt" | tr '\n' ' ')"
 done
 for f in "$tmp"/png/*; do
