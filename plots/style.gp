@@ -43,5 +43,8 @@ model_color(m) = word(palette, model_index(m))
 model_dash(m) = (model_index(m) - 1) % 5 + 1
 model_point(m) = word("7 5 9 11 13 4 6 8 10 12 14 1 2 3", model_index(m)) + 0
 
-# Axes in MiB, and a power-of-ten log axis label.
+# A byte axis in the binary unit that suits its largest value.
 MiB = 1048576.0
+unit_exp(bytes) = bytes < 1024.0**2 ? 1 : bytes < 1024.0**3 ? 2 : bytes < 1024.0**4 ? 3 : 4
+unit_div(bytes) = 1024.0**unit_exp(bytes)
+unit_name(bytes) = word("KiB MiB GiB TiB", unit_exp(bytes))
