@@ -12,9 +12,10 @@
 
 if (!exists("fmt")) fmt = "png"
 if (!exists("registry")) registry = models
-# Sizes in inches at 100 dpi for PNG; fonts and widths scale with them.
+# Sizes in pixels for PNG and SVG; a PDF is 160 of them to the inch (a
+# 1200-pixel figure spans a paper's 7.5-inch text width) in a 7-point font.
 figure(w, h) = fmt eq "pdf" ? \
-	sprintf("set terminal pdfcairo size %gin,%gin font 'DejaVu Sans,9' linewidth 1 noenhanced", w / 100.0, h / 100.0) : \
+	sprintf("set terminal pdfcairo size %gin,%gin font 'DejaVu Sans,7' linewidth 1 noenhanced", w / 160.0, h / 160.0) : \
 	fmt eq "svg" ? \
 	sprintf("set terminal svg size %d,%d font 'DejaVu Sans,10' linewidth 1 noenhanced background '#ffffff'", w, h) : \
 	sprintf("set terminal pngcairo size %d,%d font 'DejaVu Sans,10' linewidth 1 noenhanced", w, h)
