@@ -31,10 +31,11 @@ set format x "%h"
 set format y "%h"
 
 # The kernel's designs first, then issue 15's alternatives.  14 colours
-# (Okabe-Ito, then Tol's), chosen to stay apart on screen and on paper.
+# (Okabe-Ito but a crimson for vermillion, too close to orange in a thin
+# dashed line; then Tol's), chosen to stay apart on screen and on paper.
 known = "linear rbtree rbtree-cache augmented augmented-5.2 augmented-5.19 vmap-nodes " . \
 	"vmem-instant vmem-best vmem-next bitmap buddy maple jemalloc"
-palette = "#000000 #e69f00 #56b4e9 #009e73 #cc79a7 #0072b2 #d55e00 " . \
+palette = "#000000 #e69f00 #56b4e9 #009e73 #cc79a7 #0072b2 #c8102e " . \
 	"#882255 #44aa99 #999933 #aa4499 #661100 #6699cc #888888"
 position(m, list, i) = i > words(list) ? 0 : (word(list, i) eq m ? i : position(m, list, i + 1))
 # Unknown names by registry order (`registry`, as `vmtrace models` lists).
