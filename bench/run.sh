@@ -6,7 +6,8 @@
 #                    cannot avoid (the ceilings in RESULTS.md)
 #   replay.sh        replay throughput at 100 000 live areas
 #   live_scaling.sh  search length and time per alloc, 1 000..1 000 000 live
-#   threads.sh       multi-threaded replay, 1..8 threads
+#   threads.sh       multi-threaded replay, 1 thread to twice the cores (at most 8), 3 runs each
+#   plots.sh         the timing figures of this run (threads, live, holds) into plots/
 # Machines here are shared and noisy: compare within one run, as ratios.
 set -eu
 cd "$(dirname "$0")/.."
@@ -17,4 +18,5 @@ bench/floors.sh
 bench/replay.sh
 bench/live_scaling.sh bench/results/live.csv
 bench/threads.sh bench/results/threads > /dev/null
+bench/plots.sh
 echo "bench: results in bench/results/"

@@ -17,5 +17,6 @@ int cmd_report(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 #endif /* VMTRACE_COMMANDS_H */

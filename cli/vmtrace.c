@@ -22,6 +22,7 @@ static const struct command {
 	{ "models", cmd_models, "list the allocator models" },
 	{ "report", cmd_report, "write a Markdown report (RESULTS.md) from replay --json summaries" },
 	{ "generate", cmd_generate, "write a seeded synthetic trace" },
+	{ "plot", cmd_plot, "draw the figures of traces (gnuplot): PNG, PDF or SVG" },
 };
 
 static void usage(FILE *f)

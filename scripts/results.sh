@@ -23,14 +23,11 @@ stem_of() {
 summaries=	# in registry order, which the report keeps
 for trace in $traces; do
 	stem=$(stem_of "$trace")
-	events= series= holds=
 	for model in $models; do
 		out="$work/$stem.$model"
 		echo "results.sh: $trace through $model"
-		"$vmtrace" replay -a "$model" --json "$out.json" --events "$out.events.csv" \
-			--series "$out.series.csv" --every 100 "$trace" > /dev/null
-		"$vmtrace" replay -a "$model" --lock-stat --json "$out.lock.json" \
-			--holds "$out.holds.csv" "$trace" > /dev/null
+		"$vmtrace" replay -a "$model" --json "$out.json" "$trace" > /dev/null
+		"$vmtrace" replay -a "$model" --lock-stat --json "$out.lock.json" "$trace" > /dev/null
 		"$vmtrace" replay -a "$model" --check --lowest-fit-audit --reference linear \
 			--json "$out.audit.json" "$trace" > /dev/null
 		# Fidelity judged decision by decision on the kernel's layout.
@@ -42,16 +39,11 @@ for trace in $traces; do
 			"$vmtrace" replay -a "$model" --lazy --json "$out.lazy.json" "$trace" > /dev/null
 			summaries="$summaries $out.lazy.json" ;;
 		esac
-		events="$events $out.events.csv"
-		series="$series $out.series.csv"
-		holds="$holds $out.holds.csv"
-	done
-	for fig in search:events frag:series holds:holds; do
-		eval files=\"\$${fig#*:}\"
-		gnuplot -e "files='$files'; titles='$models'; name='$stem'; out='$work/plots/$stem-${fig%:*}.png'" \
-			"plots/${fig%:*}.gp"
 	done
 done
+# The figures of every trace from exact data, PNG, PDF and SVG: the same
+# bytes on every machine (the hold-time figures are timings: `ninja bench`).
+scripts/plot.sh "$vmtrace" "$work/plots" "png pdf svg" "$models" "frag search" 0 $traces
 
 # Thread scaling on a recorded multi-CPU trace: the same work (8
 # interleaved copies) on 1, 2, 4 and 8 threads, past the machine's cores.
@@ -74,9 +66,9 @@ machine="$(uname -sr), $(nproc) x ${cpu:-unknown CPU}, $(free -g | awk '/^Mem:/ 
 	--plots "$work/plots" --scaling-csv "$work/scaling.csv" --live-csv "$work/live.csv" \
 	--bench bench/results \
 	$summaries
-gnuplot -e "csv='$work/scaling.csv'; models='$models'; out='$work/plots/threads.png'" plots/threads.gp
+gnuplot -e "csv='$work/threads.csv'; models='$models'; out='$work/plots/threads.png'" plots/threads.gp
 
 # Everything succeeded: move the plots and the report into place.
-mv "$work"/plots/*.png plots/
+mv "$work"/plots/*.png "$work"/plots/*.pdf "$work"/plots/*.svg plots/
 mv "$work/RESULTS.md" RESULTS.md
 echo "results.sh: wrote RESULTS.md and plots/*.png"

@@ -3,10 +3,13 @@
 # and idempotently.  Run as root (or through sudo).
 set -eu
 
+# gnuplot-nox draws the figures headless, with the cairo terminals (pngcairo,
+# pdfcairo) and svg; pdfinfo (poppler-utils) and xmllint (libxml2-utils)
+# check the vector figures in tests/e2e_plot.sh.
 PACKAGES="
   build-essential ninja-build pkg-config
   libcmocka-dev libjansson-dev libzstd-dev zstd uthash-dev libxxhash-dev
-  gnuplot-nox fonts-dejavu-core
+  gnuplot-nox fonts-dejavu-core poppler-utils libxml2-utils
   clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev
   libtracecmd-dev libtracefs-dev libtraceevent-dev trace-cmd linux-perf
   libjemalloc-dev libck-dev
