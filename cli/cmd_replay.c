@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/provenance.h"
 #include "lib/outfile.h"
 #include "replay/lock.h"
 #include "replay/replay.h"
@@ -17,9 +18,9 @@
 #include "replay/summary.h"
 #include "trace/trace_io.h"
 
-static int write_json(FILE *f, const char *trace_path,
-		      const struct vmt_trace *t, const struct replay_opts *o,
-		      const struct replay_summary *s)
+/* The --json document: what ran (provenance), on what, and the summary. */
+static int write_json(FILE *f, int argc, char **argv, const struct vmt_trace *t,
+		      const struct replay_opts *o, const struct replay_summary *s)
 {
 	json_t *doc = NULL, *meta = NULL, *sum = NULL;
 	char lo[32], hi[32];
@@ -37,13 +38,15 @@ static int write_json(FILE *f, const char *trace_path,
 		 t->has_range ? t->range_lo : window_presets[0].lo);
 	snprintf(hi, sizeof(hi), "0x%" PRIx64, o->has_range ? o->range_hi :
 		 t->has_range ? t->range_hi : window_presets[0].hi);
-	if (json_object_set_new(doc, "trace", json_string(trace_path)) ||
+	if (json_object_set_new(doc, "provenance", provenance_json(argc, argv)) ||
+	    json_object_set_new(doc, "trace", json_string(o->trace_name)) ||
 	    json_object_set_new(doc, "model", json_string(o->model->name)) ||
 	    json_object_set_new(doc, "audit", json_pack("{s:b, s:s?}", "lowest_fit",
 							o->lowest_fit_audit, "reference",
 							o->reference ? o->reference->name : NULL)) ||
 	    json_object_set_new(doc, "lazy", json_boolean(o->lazy)) ||
 	    json_object_set_new(doc, "follow_kernel", json_boolean(o->follow_kernel)) ||
+	    json_object_set_new(doc, "range", json_boolean(o->has_range)) ||
 	    json_object_set_new(doc, "window_lo", json_string(lo)) ||
 	    json_object_set_new(doc, "window_hi", json_string(hi)) ||
 	    json_object_set(doc, "meta", meta) ||
@@ -142,6 +145,8 @@ enum { EVENTS, SERIES, HOLDS, LAYOUT, MISMATCHES, JSON, NOUTPUTS };
 
 /* What the command line asks of the replay. */
 struct replay_request {
+	int argc;		/* the command line, for the JSON's provenance */
+	char **argv;
 	struct replay_opts o;
 	struct output outputs[NOUTPUTS];
 };
@@ -266,7 +271,7 @@ static int run_request(struct replay_request *r, struct vmt_err *err)
 	if (ret)
 		goto out;
 	if (outputs[JSON].path &&
-	    (ret = write_json(outputs[JSON].file.f, o->trace_name, &t, o, &s))) {
+	    (ret = write_json(outputs[JSON].file.f, r->argc, r->argv, &t, o, &s))) {
 		vmt_err_set(err, "%s: cannot write: %s", outputs[JSON].path, strerror(-ret));
 		goto out;
 	}
@@ -290,6 +295,7 @@ out:
 int cmd_replay(int argc, char **argv)
 {
 	struct replay_request r = {
+		.argc = argc, .argv = argv,
 		.o = { .model = vm_allocator_find("linear"), .series_every = 1000, .scale = 1 },
 	};
 	struct vmt_err err = { { 0 } };

@@ -42,6 +42,7 @@ static void expect_same(const struct replay_summary *a, const struct replay_summ
 #define KIND_EXACT 1
 #define KIND_AUDIT 1
 #define KIND_LAZY 1
+#define KIND_SERIAL 1
 #define X(type, name, kind, label, doc)                                               \
 	if (KIND_##kind && !span_metric(#name) && a->name != b->name)                 \
 		fail_msg("%s: %s differs: %g vs %g", what, #name, (double)a->name,    \
