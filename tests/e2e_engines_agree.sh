@@ -38,7 +38,7 @@ same() {
 		def exact: walk(if type == "object" then
 				with_entries(select(.key | test("^('"${timing}"'clock_overhead_ns)$") | not))
 			else . end)
-			| del(.summary.threads, .summary.max_span, .summary.max_live_bytes,
+			| del(.provenance, .summary.threads, .summary.max_span, .summary.max_live_bytes,
 			      .summary.footprint)
 			| if $ls then . else del(.summary.lock_stat) end;
 		($a[0] | exact) as $x | ($b[0] | exact) as $y
