@@ -123,6 +123,13 @@
 	  "largest busy bytes inside the main window after the snapshot or any event")     \
 	X(F64, footprint, SERIAL, "footprint",                                              \
 	  "max span / max live bytes (0 when nothing was ever live)")                      \
+	X(F64, ext_frag_at_peak, AUDIT, "external fragmentation at peak",                 \
+	  "with --lowest-fit-audit (else 0): external fragmentation, as defined above, "   \
+	  "of the layout after the first event (or the snapshot) at which the live "       \
+	  "bytes reach max live bytes")                                                    \
+	X(F64, unusable_16k_at_peak, AUDIT, "unusable index (16K) at peak",               \
+	  "with --lowest-fit-audit (else 0): the unusable index (16K), as defined "        \
+	  "above, of that same layout")                                                    \
 	X(F64, replay_seconds, TIMING, "replay seconds",                                   \
 	  "wall-clock time of the replay loop over the events (CLOCK_MONOTONIC), from "    \
 	  "the first event on: the snapshot is set-up and not timed")                     \

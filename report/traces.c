@@ -62,7 +62,9 @@ static bool range_row(const char *kind, const char *name)
 {
 	static const char *const shown[] = { "allocs", "failed_allocs", "snapshot_conflicts",
 					      "alloc_search_mean", "end_live_areas",
-					      "max_live_bytes", "max_span", "footprint" };
+					      "max_live_bytes", "max_span", "footprint",
+					      "ext_frag_at_peak", "unusable_16k_at_peak",
+					      "lowest_fit_departures" };
 
 	(void)kind;
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
@@ -84,8 +86,9 @@ static const struct run_table {
 	{ RUN_LAZY, "With `--lazy` (each free waits for the trace's next purge, or for an "
 		    "alloc that finds no room, as in kernels since 2.6.28), for the models "
 		    "that free eagerly; from those runs alone:", lazy_row },
-	{ RUN_RANGE, "With `--range %s`: areas outside that main window are dropped and "
-		     "every alloc must fit inside it; from those runs alone:", range_row },
+	{ RUN_RANGE, "With `--range %s --lowest-fit-audit`: areas outside that main window "
+		     "are dropped and every alloc must fit inside it; from those runs alone:",
+	  range_row },
 };
 
 /* The columns' runs: @kind's runs of @trace, in the summaries' order. */

@@ -28,8 +28,10 @@ if [ "${1:-}" = --replay ]; then
 		--json "$out.audit.json" "$trace" > /dev/null
 	# Fidelity judged decision by decision on the kernel's layout.
 	"$vmtrace" replay -a "$model" --follow-kernel --json "$out.follow.json" "$trace" > /dev/null
-	# The 2.4 window, where address space was tight: failures.
-	"$vmtrace" replay -a "$model" --range i386 --json "$out.range.json" "$trace" > /dev/null
+	# The 2.4 window, where address space was tight: failures, and (audit)
+	# fragmentation at the peak.
+	"$vmtrace" replay -a "$model" --range i386 --lowest-fit-audit --json "$out.range.json" \
+		"$trace" > /dev/null
 	# --lazy only for the models that free eagerly: the others purge themselves.
 	if [ "$eager" = yes ]; then
 		"$vmtrace" replay -a "$model" --lazy --json "$out.lazy.json" "$trace" > /dev/null

@@ -39,7 +39,8 @@ same() {
 				with_entries(select(.key | test("^('"${timing}"'clock_overhead_ns)$") | not))
 			else . end)
 			| del(.provenance, .summary.threads, .summary.max_span, .summary.max_live_bytes,
-			      .summary.footprint)
+			      .summary.footprint, .summary.ext_frag_at_peak,
+			      .summary.unusable_16k_at_peak)
 			| if $ls then . else del(.summary.lock_stat) end;
 		($a[0] | exact) as $x | ($b[0] | exact) as $y
 		| if $x == $y then empty

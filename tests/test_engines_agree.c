@@ -32,7 +32,8 @@
 static bool span_metric(const char *name)
 {
 	return !strcmp(name, "max_span") || !strcmp(name, "max_live_bytes") ||
-	       !strcmp(name, "footprint");
+	       !strcmp(name, "footprint") || !strcmp(name, "ext_frag_at_peak") ||
+	       !strcmp(name, "unusable_16k_at_peak");
 }
 
 static void expect_same(const struct replay_summary *a, const struct replay_summary *b,
