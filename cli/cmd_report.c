@@ -53,7 +53,7 @@ static int parse_args(int argc, char **argv, struct report_options *rep, const c
 		{ NULL },
 	};
 	const struct cli_command cmd = {
-		.name = "report", .args = "[SUMMARY.json...]", .min_args = 0,
+		.name = "report", .args = "SUMMARY.json...", .min_args = 1,
 		.max_args = CLI_ANY_COUNT, .options = options,
 		.about = "Writes a Markdown report from `vmtrace replay --json` summaries.",
 	};
