@@ -8,7 +8,10 @@
 #   live_scaling.sh  search length and time per alloc, 1 000..1 000 000 live
 #   threads.sh       multi-threaded replay, 1 thread to twice the cores (at most 8), 3 runs each
 #   plots.sh         the timing figures of this run (threads, live, holds) into plots/
+#   timings.sh       --lock-stat replays of the shipped traces, then the
+#                    timing part of RESULTS.md from all of the above
 # Machines here are shared and noisy: compare within one run, as ratios.
+# host.json, written first, names the machine of every figure of the run.
 set -eu
 cd "$(dirname "$0")/.."
 mkdir -p bench/results
@@ -17,6 +20,7 @@ bench/read.sh
 bench/floors.sh
 bench/replay.sh
 bench/live_scaling.sh bench/results/live.csv
-bench/threads.sh bench/results/threads > /dev/null
+bench/threads.sh bench/results/threads > bench/results/threads.list
 bench/plots.sh
+bench/timings.sh
 echo "bench: results in bench/results/"

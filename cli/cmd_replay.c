@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/provenance.h"
 #include "lib/outfile.h"
 #include "replay/lock.h"
 #include "replay/replay.h"
@@ -29,10 +30,11 @@ struct model_list {
  * The --json document (README, "--json"): the run's settings and the
  * trace's meta, then with one model "model" and "summary", with several
  * "models" (their names in order) and "summaries" (one summary per model,
- * keyed by its name).
+ * keyed by its name), after what ran (provenance: docs/JSON.md).
  */
-static int write_json(FILE *f, const char *trace_path, const struct vmt_trace *t,
-		      const struct replay_opts *o, const struct model_list *models)
+static int write_json(FILE *f, int argc, char **argv, const char *trace_path, const struct vmt_trace *t,
+		      const struct replay_opts *o,
+		      const struct model_list *models)
 {
 	json_t *doc = NULL, *meta = NULL, *names = NULL, *sums = NULL;
 	char lo[32], hi[32];
@@ -56,7 +58,8 @@ static int write_json(FILE *f, const char *trace_path, const struct vmt_trace *t
 		 t->has_range ? t->range_lo : window_presets[0].lo);
 	snprintf(hi, sizeof(hi), "0x%" PRIx64, o->has_range ? o->range_hi :
 		 t->has_range ? t->range_hi : window_presets[0].hi);
-	if (json_object_set_new(doc, "trace", json_string(trace_path)) ||
+	if (json_object_set_new(doc, "provenance", provenance_json(argc, argv)) ||
+	    json_object_set_new(doc, "trace", json_string(trace_path)) ||
 	    (models->n == 1 ?
 	     json_object_set_new(doc, "model", json_string(models->model[0]->name)) :
 	     json_object_set(doc, "models", names)) ||
@@ -65,6 +68,7 @@ static int write_json(FILE *f, const char *trace_path, const struct vmt_trace *t
 							o->reference ? o->reference->name : NULL)) ||
 	    json_object_set_new(doc, "lazy", json_boolean(o->lazy)) ||
 	    json_object_set_new(doc, "follow_kernel", json_boolean(o->follow_kernel)) ||
+	    json_object_set_new(doc, "range", json_boolean(o->has_range)) ||
 	    json_object_set_new(doc, "window_lo", json_string(lo)) ||
 	    json_object_set_new(doc, "window_hi", json_string(hi)) ||
 	    json_object_set(doc, "meta", meta) ||
@@ -223,6 +227,8 @@ enum { EVENTS, SERIES, HOLDS, LAYOUT, MISMATCHES, JSON, NOUTPUTS };
 
 /* What the command line asks of the replay. */
 struct replay_request {
+	int argc;		/* the command line, for the JSON's provenance */
+	char **argv;
 	struct replay_opts o;
 	struct model_list models;
 	struct output outputs[NOUTPUTS];
@@ -415,7 +421,8 @@ static int run_request(struct replay_request *r, struct vmt_err *err)
 			goto out;
 	}
 	if (outputs[JSON].path &&
-	    (ret = write_json(outputs[JSON].file.f, o->trace_name, &t, o, &r->models))) {
+	    (ret = write_json(outputs[JSON].file.f, r->argc, r->argv, o->trace_name, &t, o,
+			      &r->models))) {
 		vmt_err_set(err, "%s: cannot write: %s", outputs[JSON].path, strerror(-ret));
 		goto out;
 	}
@@ -437,6 +444,7 @@ out:
 int cmd_replay(int argc, char **argv)
 {
 	struct replay_request r = {
+		.argc = argc, .argv = argv,
 		.o = { .series_every = 1000, .scale = 1 },
 		.models = { .model = { vm_allocator_find("linear") }, .n = 1 },
 		.outputs = {

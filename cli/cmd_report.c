@@ -4,6 +4,7 @@
  * and the benchmark results.  Here only the options; report/ writes it
  * (report/report.h lists the sections and the data each reads).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,14 +13,32 @@
 #include "lib/diag.h"
 #include "report/report.h"
 
+/* --part: exact, timing or both. */
+static int parse_part(const char *text, void *dest, struct vmt_err *why)
+{
+	static const char *const names[] = { [REPORT_BOTH] = "both", [REPORT_EXACT] = "exact",
+					     [REPORT_TIMING] = "timing" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(text, names[i])) {
+			*(enum report_part *)dest = i;
+			return 0;
+		}
+	}
+	vmt_err_set(why, "want exact, timing or both");
+	return -EINVAL;
+}
+
 static int parse_args(int argc, char **argv, struct report_options *rep, const char **out_path,
 		      int *first_summary)
 {
 	const struct cli_option options[] = {
 		{ CLI_STRING("output", 'o', "OUT.md", "the report (default RESULTS.md)", out_path) },
-		{ CLI_STRING("commit", 0, "C", "the commit the report names (default unknown)", &rep->commit) },
-		{ CLI_STRING("machine", 0, "M", "the machine it names (default unknown)", &rep->machine) },
-		{ CLI_STRING("date", 0, "D", "the date it names (default unknown)", &rep->date) },
+		{ CLI_PARSE("part", 0, "PART", "exact (no timing, byte-stable), timing (from "
+			    "the line that starts the timings on) or both (default)", parse_part,
+			    &rep->part) },
+		{ CLI_STRING("inputs", 0, "F", "`sha256sum` lines of the traces, for the exact "
+			     "part to name its inputs by content", &rep->inputs) },
 		{ CLI_STRING("plots", 0, "DIR", "link plots/<trace>-{search,frag,holds}.png and "
 			     "threads.png where they exist in DIR (RESULTS.md sits beside plots/)",
 			     &rep->plots) },
@@ -44,8 +63,7 @@ static int parse_args(int argc, char **argv, struct report_options *rep, const c
 
 int cmd_report(int argc, char **argv)
 {
-	struct report_options rep = { .commit = "unknown", .machine = "unknown",
-				      .date = "unknown", .command = "vmtrace report" };
+	struct report_options rep = { .command = "vmtrace report" };
 	const char *out_path = "RESULTS.md";
 	struct vmt_err err = { { 0 } };
 	int first_summary, ret;

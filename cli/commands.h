@@ -9,6 +9,9 @@
 
 #define EXIT_USAGE 2
 
+/* `vmtrace --version`, beside the commit of build/cli/version.h. */
+#define VMTRACE_VERSION "0.1"
+
 int cmd_replay(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_info(int argc, char **argv);

@@ -6,8 +6,6 @@
 #include "build/cli/version.h"	/* VMTRACE_COMMIT, made by scripts/version_h.sh */
 #include "cli/commands.h"
 
-#define VMTRACE_VERSION "0.1"
-
 static const struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The span maxima of the single-threaded replay: max_span and
- * max_live_bytes, after the snapshot and after every event.  Not an
+ * max_live_bytes, after the snapshot and after every event, and the
+ * fragmentation at the peak of live bytes: measured (a walk of the model)
+ * each time the live bytes exceed every earlier figure, so the last
+ * measurement is that of the first event at which they peak.  A walk per
+ * new maximum costs O(live areas) many times over on a long trace, so it
+ * is an audit (--lowest-fit-audit), like the other costly exact figures.  Not an
  * option: always on without --threads, and off with it, where no event
  * comes after another on every stream (replay_threads.h).
  *
@@ -17,6 +22,7 @@
 #include "lib/grow.h"
 #include "lib/vmmath.h"
 #include "replay/engine.h"
+#include "replay/frag.h"
 
 struct end_entry {
 	uint64_t end;
@@ -28,6 +34,7 @@ struct span {
 	size_t n, cap;
 	uint64_t live_bytes;		/* busy bytes inside the main window */
 	uint64_t max_span, max_live_bytes;
+	struct frag at_peak;		/* the window when live bytes last rose past their max */
 };
 
 static bool span_wanted(const struct replay_opts *o)
@@ -150,8 +157,13 @@ static int span_step(void *state, struct replay_worker *w, size_t index)
 	span = span_now(sp, w->e);
 	if (span > sp->max_span)
 		sp->max_span = span;
-	if (sp->live_bytes > sp->max_live_bytes)
+	if (sp->live_bytes > sp->max_live_bytes) {
 		sp->max_live_bytes = sp->live_bytes;
+		if (!w->e->o->lowest_fit_audit)
+			return 0;
+		return frag_measure(w->e->o->model, w->e->m, w->e->w.main_lo, w->e->w.main_hi,
+				    &sp->at_peak);
+	}
 	return 0;
 }
 
@@ -162,6 +174,8 @@ static int span_end(void *state, struct replay_worker *w, struct replay_summary 
 	(void)w;
 	s->max_span = sp->max_span;
 	s->max_live_bytes = sp->max_live_bytes;
+	s->ext_frag_at_peak = frag_ext(&sp->at_peak);
+	s->unusable_16k_at_peak = frag_unusable_16k(&sp->at_peak);
 	return 0;
 }
 

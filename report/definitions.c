@@ -6,11 +6,12 @@
  */
 #include "report/report.h"
 
-/* metrics.h's kind (EXACT, AUDIT, LAZY, TIMING) as the table says it. */
+/* metrics.h's kind (EXACT, SERIAL, AUDIT, LAZY, TIMING) as the table says it. */
 static const char *kind_words(const char *kind)
 {
 	switch (kind[0]) {
 	case 'E': return "exact";
+	case 'S': return "exact on one thread " SERIAL_MARK;
 	case 'A': return "exact (audit run)";
 	case 'L': return "exact (--lazy run)";
 	default: return "timing";
@@ -39,7 +40,10 @@ void report_definitions(FILE *f)
 	fputs("## Metric definitions\n\n"
 	      "Generated from `replay/metrics.h`, where each metric is defined once. "
 	      "Exact metrics are a pure function of the trace, the model and the window: "
-	      "identical on every run and machine. Timing metrics depend on the machine.\n\n", f);
+	      "identical on every run and machine. " SERIAL_MARK " marks the metrics that are "
+	      "exact on one thread but depend on scheduling under `--threads N` with N > 1 "
+	      "(metrics.h's SERIAL kind): the order in which the threads' events reach the "
+	      "model changes the layout. Timing metrics depend on the machine.\n\n", f);
 	print_head(f);
 	REPLAY_SUMMARY_METRICS(X)
 	fputs("\nLock statistics (`lock_stat.alloc`, `lock_stat.free` in the JSON), per "

@@ -84,6 +84,7 @@ int report_live_scaling(FILE *f, const struct report *rep, struct vmt_err *err)
 	      "mean alloc search length / mean ns per alloc call (the model call, timed as by "
 	      "`--lock-stat`). The slope is the least-squares slope of log10(value) against "
 	      "log10(N): 1 for a linear search, near 0 for a logarithmic one.\n\n", f);
+	report_machine(f, rep);
 	if (models.n)
 		print_table(f, rows, n, &models);
 	fputs("\n", f);

@@ -40,6 +40,8 @@ static enum run_kind kind_of(const struct run *r)
 
 	if (r->s.has_threads)
 		return RUN_THREADS;
+	if (json_is_true(json_object_get(r->doc, "range")))
+		return RUN_RANGE;
 	if (r->s.has_lock_stat)
 		return RUN_LOCK;
 	if (json_is_true(json_object_get(r->doc, "follow_kernel")))
@@ -129,6 +131,23 @@ bool any_run(const struct report *rep, const char *trace, enum run_kind kind)
 		if (rep->runs[i].kind == kind && (!trace || !strcmp(rep->runs[i].trace, trace)))
 			return true;
 	return false;
+}
+
+/* The first run of the trace and kind of run @i. */
+const struct run *first_run_of(const struct report *rep, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (run_is(&rep->runs[j], rep->runs[i].trace, rep->runs[i].kind))
+			return &rep->runs[j];
+	return &rep->runs[i];
+}
+
+bool first_of_trace(const struct report *rep, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(rep->runs[j].trace, rep->runs[i].trace))
+			return false;
+	return true;
 }
 
 /*

@@ -39,13 +39,13 @@ static void print_fact(FILE *f, const struct host_fact *fact, const json_t *valu
 
 void report_machine(FILE *f, const struct report *rep)
 {
-	json_t *host = load_bench(rep, "host.json");
+	json_t *host = rep->opts->bench ? load_bench(rep, "host.json") : NULL;
 	bool first = true;
 
 	fputs("Benchmarked on: ", f);
 	if (!host) {
 		fprintf(f, "machine not recorded (no `host.json` in `%s`; `bench/run.sh` "
-			"writes one).\n\n", rep->opts->bench);
+			"writes one).\n\n", rep->opts->bench ? rep->opts->bench : "--bench");
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(host_facts) / sizeof(host_facts[0]); i++) {

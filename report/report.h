@@ -2,33 +2,42 @@
 /*
  * `vmtrace report`: RESULTS.md from what the replays and benchmarks wrote.
  *
- * The sections, in the order RESULTS.md has them, and the data each reads:
+ * RESULTS.md has two parts.  The exact part is a pure function of the
+ * traces, the models and the source: no date, machine or timing, so that
+ * regenerated at one commit on any machine it is byte-identical
+ * (scripts/check_results.sh).  The timing part follows REPORT_TIMING_MARK
+ * and names the machine that measured each figure.
  *
- *   heading       report.c       the options: command, commit, date, and the
- *                                machine `ninja results` ran on (--machine).
+ * The exact part's sections and the data each reads:
+ *
+ *   heading       report.c       the command, and --inputs: the SHA-256 of
+ *                                every trace (the inputs named by content).
  *   per trace     traces.c       the summaries of `vmtrace replay --json`
- *                                (load.c reads them): a metric table with one
- *                                column per model (metrics.h's metrics; audit
- *                                and --lazy figures from those runs), the
- *                                trace's metadata, eager against lazy, lock
- *                                hold times, and the plots found in --plots.
+ *                                (load.c reads them): one table per run of
+ *                                each trace (plain, audit, --lazy, --range),
+ *                                one column per model (metrics.h's metrics),
+ *                                and the exact plots found in --plots.
+ *   compared      compare.c      issue 15's figures per trace and model, and
+ *                                a sentence on each figure (sentence.c).
  *   fidelity      fidelity.c     the --follow-kernel summaries beside the main
- *                                and --lazy ones: each model's fidelity to the
- *                                kernel's va= choices, per recorded trace.
- *   departures    departures.c  each model's `notes` from the registry
- *                                (allocator/allocator.h), with its totals over
- *                                the audit runs.
- *   throughput    bench.c        --bench DIR: read.json, replay.json (the
- *                                benchmark table, the stress table), and
- *                                machine.c: host.json, the machine that ran
- *                                them; floors.c: floors.json, the ceilings.
- *   threads       scaling.c      the --threads summaries; also --scaling-csv.
- *   live areas    live.c         --live-csv (bench/live_scaling.sh), read and
- *                                fitted by fit.c.
+ *                                and --lazy ones.
+ *   departures    departures.c   each model's `notes` from the registry, with
+ *                                its totals over the audit runs.
  *   definitions   definitions.c  replay/metrics.h alone.
  *
- * table.c writes every Markdown table, cell by cell.  No file here names a
- * model or describes a machine: both come from the data.
+ * The timing part's, every one under the machine of --bench's host.json:
+ *
+ *   replay time   locks.c        the --lock-stat summaries: events/s and lock
+ *                                hold times per trace, and the holds plots.
+ *   throughput    bench.c        --bench DIR: read.json, replay.json, and
+ *                                floors.c: floors.json, the ceilings.
+ *   threads       scaling.c      the --threads summaries; also --scaling-csv.
+ *   live areas    live.c         --live-csv (bench/live_scaling.sh), fitted by
+ *                                fit.c.
+ *
+ * machine.c names a machine from host.json; table.c writes every Markdown
+ * table.  No file here names a model or describes a machine: both come
+ * from the data.
  */
 #ifndef VMTRACE_REPORT_H
 #define VMTRACE_REPORT_H
@@ -42,9 +51,17 @@
 #include "lib/diag.h"
 #include "replay/summary.h"
 
+/* The line that ends the exact part and starts the timing part. */
+#define REPORT_TIMING_MARK "<!-- timings below: written by `ninja bench`, kept as they are " \
+	"by `ninja results`; everything above is exact (scripts/check_results.sh) -->"
+
+enum report_part { REPORT_BOTH, REPORT_EXACT, REPORT_TIMING };
+
 /* What `vmtrace report`'s options ask for; a NULL path leaves its part out. */
 struct report_options {
-	const char *commit, *machine, *date, *command;	/* the heading's words */
+	const char *command;		/* the heading says it generated the report */
+	enum report_part part;
+	const char *inputs;		/* --inputs: `sha256sum` lines of the traces */
 	const char *plots;		/* --plots: link the plots that exist here */
 	const char *scaling_csv;	/* --scaling-csv: thread runs for plots/threads.gp */
 	const char *live_csv;		/* --live-csv: bench/live_scaling.sh's table */
@@ -69,6 +86,7 @@ enum run_kind {
 	RUN_AUDIT,	/* --lowest-fit-audit and/or --reference */
 	RUN_LAZY,	/* --lazy */
 	RUN_FOLLOW,	/* --follow-kernel */
+	RUN_RANGE,	/* --range: another main window than the trace's */
 };
 
 /* One summary file (load.c). */
@@ -128,12 +146,27 @@ int live_csv_read(const char *path, struct live_row **rows, size_t *n,
 double loglog_slope(const struct live_row *rows, size_t n, const char *model,
 		    enum live_value y_of);
 
+/* The marker after each SERIAL metric's label, and its footnote. */
+#define SERIAL_MARK "\u2020"
+void print_serial_note(FILE *f);
+
+/* sentence.c: one generated sentence on what a figure or table of @trace shows. */
+void sentence_search(FILE *f, const struct report *rep, const char *trace);
+void sentence_frag(FILE *f, const struct report *rep, const char *trace);
+void sentence_compare(FILE *f, const struct report *rep, const char *trace);
+
+/* Whether run @i is the first to name its trace: sections go trace by trace. */
+bool first_of_trace(const struct report *rep, size_t i);
+const struct run *first_run_of(const struct report *rep, size_t i);
+
 /* The sections, in report order (and machine, floors: parts of benchmarks). */
 int report_traces(FILE *f, const struct report *rep);
+void report_compare(FILE *f, const struct report *rep);
 void report_fidelity(FILE *f, const struct report *rep);
 void report_departures(FILE *f, const struct report *rep);
 void report_benchmarks(FILE *f, const struct report *rep);
 void report_machine(FILE *f, const struct report *rep);
+int report_replay_times(FILE *f, const struct report *rep);
 void report_floors(FILE *f, const json_t *floors, const double ceilings[CEILINGS]);
 void report_scaling(FILE *f, const struct report *rep, FILE *csv);
 int report_live_scaling(FILE *f, const struct report *rep, struct vmt_err *err);

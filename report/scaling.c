@@ -63,6 +63,7 @@ void report_scaling(FILE *f, const struct report *rep, FILE *csv)
 	      "`vmtrace replay --threads N --scale K`: the per-CPU streams of K interleaved "
 	      "copies of the trace on N threads, each taking the model's lock around every "
 	      "call. Contentions and waits add up the alloc and free locks.\n\n", f);
+	report_machine(f, rep);
 	table_head(f, "lllrrrrrrr", "trace", "model", "lock", "threads", "scale",
 		   "operations/s", "contentions", "waittime-total (ns)",
 		   "holdtime-avg alloc (ns)", "dependency waits", NULL);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One section per trace, in the order the summaries first name it: where
- * the trace comes from, its metadata, the metric table with one column per
- * model, eager against lazy, lock hold times, and the trace's plots.
+ * the trace comes from, its metadata, then one table per kind of run (the
+ * plain replay, the audit run, --lazy, --range), each from that run alone
+ * with one column per model, and the trace's exact plots with a sentence
+ * on what each shows.  Timings are in the timing part (locks.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -12,81 +14,155 @@
 #include <sys/stat.h>
 
 #include "report/report.h"
+#include "trace/window.h"
 
-/* The figures `ninja results` draws for each trace: file suffix, caption. */
+/* The exact figures `ninja results` draws for each trace, with their sentence. */
 static const struct figure {
 	const char *suffix;
 	const char *caption;
+	void (*sentence)(FILE *f, const struct report *rep, const char *trace);
 } figures[] = {
-	{ "search", "search length of each allocation, in trace order" },
-	{ "frag", "fragmentation of the main window along the trace" },
-	{ "holds", "CDF of the lock hold time of each alloc (solid) and free (dashed)" },
+	{ "search", "search length of each allocation, in trace order", sentence_search },
+	{ "frag", "fragmentation of the main window along the trace", sentence_frag },
 };
-
-static const char *const lock_op_names[LOCK_OPS] = LOCK_OP_NAMES;
 
 /* A metric's cell, in metrics.h's types. */
 static void metric_cell_U64(FILE *f, uint64_t v) { table_cell(f, "%" PRIu64, v); }
 static void metric_cell_F64(FILE *f, double v) { table_cell(f, "%.4g", v); }
 
-/* The number of lock_stat metrics: the lock table's right-aligned columns. */
-#define COUNT_ONE(type, name, kind, label, doc) + 1
-enum { LOCK_STAT_COUNT = 0 LOCK_STAT_METRICS(COUNT_ONE) };
-#undef COUNT_ONE
+/* Which rows a table of one kind of run shows: metrics.h's kind, and name. */
+typedef bool metric_row_fn(const char *kind, const char *name);
 
-/*
- * The run a metric of @kind (metrics.h's, as a string) takes its figure
- * from in @main's column: audit metrics from the model's audit run
- * (auditing slows the replay, so the main run's timings stay clean), lazy
- * ones from its --lazy run, the rest from @main; NULL when there is none.
- */
-static const struct run *metric_source(const struct report *rep, const struct run *main,
-				       const char *kind)
+static bool plain_row(const char *kind, const char *name)
 {
-	if (kind[0] == 'A')
-		return find_run(rep, main->trace, main->model, RUN_AUDIT);
-	if (kind[0] == 'L')
-		return find_run(rep, main->trace, main->model, RUN_LAZY);
-	return main;
+	(void)name;
+	return kind[0] == 'E' || kind[0] == 'S';
 }
 
-/* One row per metric, one column per model; "-" where a run is missing. */
-static void print_trace_table(FILE *f, const struct report *rep, const char *trace)
+static bool audit_row(const char *kind, const char *name)
 {
-	const char *reference = NULL;
+	(void)name;
+	return kind[0] == 'A';
+}
+
+/* The --lazy run's own metrics, and the figures lazy frees change. */
+static bool lazy_row(const char *kind, const char *name)
+{
+	static const char *const changed[] = { "failed_allocs", "kernel_va_matches",
+					       "alloc_search_mean", "holes" };
+
+	for (size_t i = 0; i < sizeof(changed) / sizeof(changed[0]); i++)
+		if (!strcmp(name, changed[i]))
+			return true;
+	return kind[0] == 'L';
+}
+
+/* What a narrower window changes: room, and so failures and footprint. */
+static bool range_row(const char *kind, const char *name)
+{
+	static const char *const shown[] = { "allocs", "failed_allocs", "snapshot_conflicts",
+					      "alloc_search_mean", "end_live_areas",
+					      "max_live_bytes", "max_span", "footprint",
+					      "ext_frag_at_peak", "unusable_16k_at_peak",
+					      "lowest_fit_departures" };
+
+	(void)kind;
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		if (!strcmp(name, shown[i]))
+			return true;
+	return false;
+}
+
+/* The runs a table shows, how the report says which they are, and the rows. */
+static const struct run_table {
+	enum run_kind runs;
+	const char *intro;
+	metric_row_fn *row;
+} run_tables[] = {
+	{ RUN_MAIN, "From `vmtrace replay -a MODEL TRACE`: one thread, eager frees, the "
+		    "trace's window.", plain_row },
+	{ RUN_AUDIT, "From the audit runs, `vmtrace replay -a MODEL --check "
+		     "--lowest-fit-audit --reference %s TRACE`:", audit_row },
+	{ RUN_LAZY, "With `--lazy` (each free waits for the trace's next purge, or for an "
+		    "alloc that finds no room, as in kernels since 2.6.28), for the models "
+		    "that free eagerly; from those runs alone:", lazy_row },
+	{ RUN_RANGE, "With `--range %s --lowest-fit-audit`: areas outside that main window "
+		     "are dropped and every alloc must fit inside it; from those runs alone:",
+	  range_row },
+};
+
+/* The columns' runs: @kind's runs of @trace, in the summaries' order. */
+static void print_table_head(FILE *f, const struct report *rep, const char *trace,
+			     enum run_kind kind)
+{
 	size_t columns = 0;
 
 	table_row_start(f);
 	table_cell(f, "metric");
 	for (size_t i = 0; i < rep->nruns; i++) {
-		if (!run_is(&rep->runs[i], trace, RUN_MAIN))
+		if (!run_is(&rep->runs[i], trace, kind))
 			continue;
 		table_cell(f, "%s", rep->runs[i].model);
 		columns++;
 	}
 	table_row_end(f);
 	table_rule(f, "l", columns);
-	for (size_t i = 0; i < rep->nruns && !reference; i++)
-		if (run_is(&rep->runs[i], trace, RUN_AUDIT))
-			reference = rep->runs[i].reference;
+}
+
+/* The first run of @kind of @trace: the one whose options the intro names. */
+static const struct run *first_run(const struct report *rep, const char *trace,
+				   enum run_kind kind)
+{
+	for (size_t i = 0; i < rep->nruns; i++)
+		if (run_is(&rep->runs[i], trace, kind))
+			return &rep->runs[i];
+	return NULL;
+}
+
+/* The --range run's window, as the intro names it: a preset's name, or LO:HI. */
+static void range_words(const struct run *r, char *buf, size_t size)
+{
+	const char *lo = json_string_or(r->doc, "window_lo", "?");
+	const char *hi = json_string_or(r->doc, "window_hi", "?");
+
+	snprintf(buf, size, "%s:%s", lo, hi);
+	for (const struct window_preset *p = window_presets; p->name; p++)
+		if (strtoull(lo, NULL, 16) == p->lo && strtoull(hi, NULL, 16) == p->hi)
+			snprintf(buf, size, "%s", p->name);
+}
+
+/* One table of @t's runs of @trace, when there are some. */
+static void print_run_table(FILE *f, const struct report *rep, const char *trace,
+			    const struct run_table *t)
+{
+	const struct run *first = first_run(rep, trace, t->runs);
+	bool serial = false;
+	char words[80];
+
+	if (!first)
+		return;
+	if (t->runs == RUN_RANGE)
+		range_words(first, words, sizeof(words));
+	else
+		snprintf(words, sizeof(words), "%s", first->reference ? first->reference : "-");
+	fprintf(f, t->intro, words);
+	fputs("\n\n", f);
+	print_table_head(f, rep, trace, t->runs);
 #define X(type, name, kind, label, doc)                                            \
-	table_row_start(f);                                                        \
-	table_cell(f, "%s%s", label, #kind[0] == 'T' ? " (timing)" : "");          \
-	for (size_t i = 0; i < rep->nruns; i++) {                                  \
-		const struct run *from;                                            \
-		if (!run_is(&rep->runs[i], trace, RUN_MAIN))                       \
-			continue;                                                  \
-		from = metric_source(rep, &rep->runs[i], #kind);                   \
-		if (from)                                                          \
-			metric_cell_##type(f, from->s.name);                       \
-		else                                                               \
-			table_cell(f, "-");                                        \
-	}                                                                          \
-	table_row_end(f);
+	if (t->row(#kind, #name)) {                                                \
+		table_row_start(f);                                                \
+		table_cell(f, "%s%s", label, #kind[0] == 'S' ? SERIAL_MARK : "");  \
+		serial |= #kind[0] == 'S';                                         \
+		for (size_t i = 0; i < rep->nruns; i++)                            \
+			if (run_is(&rep->runs[i], trace, t->runs))                 \
+				metric_cell_##type(f, rep->runs[i].s.name);        \
+		table_row_end(f);                                                  \
+	}
 	REPLAY_SUMMARY_METRICS(X)
 #undef X
-	if (reference)
-		fprintf(f, "\nThe reference model is %s.\n", reference);
+	fputc('\n', f);
+	if (serial)
+		print_serial_note(f);
 }
 
 /*
@@ -112,73 +188,6 @@ static void print_hole_note(FILE *f, const struct report *rep, const char *trace
 			rep->runs[i].model, s->largest_hole, s->hole_bytes);
 		return;
 	}
-}
-
-/* Each model eager (the main run) beside its --lazy run. */
-static void print_lazy_table(FILE *f, const struct report *rep, const char *trace)
-{
-	bool header = false;
-
-	for (size_t i = 0; i < rep->nruns; i++) {
-		const struct run *eager = &rep->runs[i], *lazy;
-
-		if (!run_is(eager, trace, RUN_MAIN) ||
-		    !(lazy = find_run(rep, trace, eager->model, RUN_LAZY)))
-			continue;
-		if (!header) {
-			fputs("Eager frees against `--lazy` (each free waits for the trace's next "
-			      "purge, or for an alloc that finds no room, as in kernels since "
-			      "2.6.28):\n\n", f);
-			table_head(f, "lrrrrrr", "model", "alloc search mean", "with --lazy",
-				   "kernel va matches", "with --lazy", "holes", "with --lazy", NULL);
-		}
-		header = true;
-		table_row_start(f);
-		table_cell(f, "%s", eager->model);
-		metric_cell_F64(f, eager->s.alloc_search_mean);
-		metric_cell_F64(f, lazy->s.alloc_search_mean);
-		metric_cell_U64(f, eager->s.kernel_va_matches);
-		metric_cell_U64(f, lazy->s.kernel_va_matches);
-		metric_cell_U64(f, eager->s.holes);
-		metric_cell_U64(f, lazy->s.holes);
-		table_row_end(f);
-	}
-	if (header)
-		fputc('\n', f);
-}
-
-/* One row per model and operation, one column per lock_stat metric. */
-static void print_lock_table(FILE *f, const struct report *rep, const char *trace)
-{
-	if (!any_run(rep, trace, RUN_LOCK))
-		return;
-	fputs("Lock hold times (`replay --lock-stat`, one thread, nanoseconds):\n\n", f);
-	table_row_start(f);
-	table_cell(f, "model");
-	table_cell(f, "lock");
-	table_cell(f, "op");
-#define X(type, name, kind, label, doc) table_cell(f, "%s", label);
-	LOCK_STAT_METRICS(X)
-#undef X
-	table_row_end(f);
-	table_rule(f, "lll", LOCK_STAT_COUNT);
-	for (size_t i = 0; i < rep->nruns; i++) {
-		const struct run *r = &rep->runs[i];
-
-		if (!run_is(r, trace, RUN_LOCK))
-			continue;
-		for (int op = 0; op < LOCK_OPS; op++) {
-			table_row_start(f);
-			table_cell(f, "%s", r->model);
-			table_cell(f, "%s (%s)", r->s.lock_name, r->s.lock_type);
-			table_cell(f, "%s", lock_op_names[op]);
-#define X(type, name, kind, label, doc) metric_cell_##type(f, r->s.lock[op].name);
-			LOCK_STAT_METRICS(X)
-#undef X
-			table_row_end(f);
-		}
-	}
-	fputc('\n', f);
 }
 
 /* A number from meta line @key, or -1 when absent. */
@@ -225,8 +234,10 @@ static void print_trace_meta(FILE *f, const json_t *meta)
 	fputc('\n', f);
 }
 
-/* The plots of trace @stem that exist in --plots, linked as RESULTS.md sees them. */
-static int print_figures(FILE *f, const struct report *rep, const char *stem)
+/* The plots of trace @stem that exist in --plots, linked as RESULTS.md sees
+ * them, each with the sentence that says what it shows. */
+static int print_figures(FILE *f, const struct report *rep, const char *trace,
+			 const char *stem)
 {
 	struct stat st;
 	char *png;
@@ -234,15 +245,18 @@ static int print_figures(FILE *f, const struct report *rep, const char *stem)
 	for (size_t i = 0; rep->opts->plots && i < sizeof(figures) / sizeof(figures[0]); i++) {
 		if (asprintf(&png, "%s/%s-%s.png", rep->opts->plots, stem, figures[i].suffix) < 0)
 			return -ENOMEM;
-		if (!stat(png, &st))
+		if (!stat(png, &st)) {
 			fprintf(f, "![%s: %s](plots/%s-%s.png)\n\n", stem, figures[i].caption,
 				stem, figures[i].suffix);
+			figures[i].sentence(f, rep, trace);
+		}
 		free(png);
 	}
 	return 0;
 }
 
-/* The section of the trace of run @first, its first run. */
+/* The section of the trace of run @first, its first run.  Its file's
+ * SHA-256 is under "Inputs". */
 static int print_trace(FILE *f, const struct report *rep, const struct run *first)
 {
 	const json_t *meta = json_object_get(first->doc, "meta");
@@ -258,12 +272,12 @@ static int print_trace(FILE *f, const struct report *rep, const struct run *firs
 		json_string_value(json_object_get(first->doc, "window_hi")));
 	print_trace_meta(f, meta);
 	print_record_rate(f, meta);
-	print_trace_table(f, rep, first->trace);
-	fputc('\n', f);
-	print_hole_note(f, rep, first->trace);
-	print_lazy_table(f, rep, first->trace);
-	print_lock_table(f, rep, first->trace);
-	ret = print_figures(f, rep, stem);
+	for (size_t i = 0; i < sizeof(run_tables) / sizeof(run_tables[0]); i++) {
+		print_run_table(f, rep, first->trace, &run_tables[i]);
+		if (run_tables[i].runs == RUN_MAIN)
+			print_hole_note(f, rep, first->trace);
+	}
+	ret = print_figures(f, rep, first->trace, stem);
 out:
 	free(stem);
 	return ret;
@@ -274,13 +288,8 @@ int report_traces(FILE *f, const struct report *rep)
 {
 	int ret = 0;
 
-	for (size_t i = 0; i < rep->nruns && !ret; i++) {
-		bool seen = false;
-
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = !strcmp(rep->runs[j].trace, rep->runs[i].trace);
-		if (!seen)
+	for (size_t i = 0; i < rep->nruns && !ret; i++)
+		if (first_of_trace(rep, i) && any_run(rep, rep->runs[i].trace, RUN_MAIN))
 			ret = print_trace(f, rep, &rep->runs[i]);
-	}
 	return ret;
 }

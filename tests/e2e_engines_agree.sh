@@ -39,8 +39,9 @@ same() {
 		def exact: walk(if type == "object" then
 				with_entries(select(.key | test("^('"${timing}"'clock_overhead_ns)$") | not))
 			else . end)
-			| del(.summary.threads, .summary.max_span, .summary.max_live_bytes,
-			      .summary.footprint, .summary.internal_waste_modelled,
+			| del(.provenance, .summary.threads, .summary.max_span, .summary.max_live_bytes,
+			      .summary.footprint, .summary.ext_frag_at_peak,
+			      .summary.unusable_16k_at_peak, .summary.internal_waste_modelled,
 			      .summary.max_internal_waste, .summary.end_internal_waste,
 			      .summary.metadata_modelled, .summary.max_metadata_bytes)
 			| if $ls then . else del(.summary.lock_stat) end;
