@@ -29,6 +29,8 @@ static int print_sections(FILE *f, const struct report *rep, FILE *csv, struct v
 	if ((ret = report_traces(f, rep)))
 		return ret;
 	report_fidelity(f, rep);
+	if ((ret = report_patterns(f, rep->opts, err)))
+		return ret;
 	report_departures(f, rep);
 	report_benchmarks(f, rep);
 	report_scaling(f, rep, csv);

@@ -15,6 +15,9 @@
  *   fidelity      fidelity.c     the --follow-kernel summaries beside the main
  *                                and --lazy ones: each model's fidelity to the
  *                                kernel's va= choices, per recorded trace.
+ *   patterns      patterns.c     --patterns-dir: the lib/test_vmalloc.c patterns
+ *                                (`generate --pattern`) replayed with
+ *                                --lock-stat, beside the published figure.
  *   departures    departures.c  each model's `notes` from the registry
  *                                (allocator/allocator.h), with its totals over
  *                                the audit runs.
@@ -49,6 +52,7 @@ struct report_options {
 	const char *scaling_csv;	/* --scaling-csv: thread runs for plots/threads.gp */
 	const char *live_csv;		/* --live-csv: bench/live_scaling.sh's table */
 	const char *bench;		/* --bench: bench/results/, from `ninja bench` */
+	const char *patterns_dir;	/* --patterns-dir: pattern summaries (*.json) */
 };
 
 /*
@@ -131,6 +135,7 @@ double loglog_slope(const struct live_row *rows, size_t n, const char *model,
 /* The sections, in report order (and machine, floors: parts of benchmarks). */
 int report_traces(FILE *f, const struct report *rep);
 void report_fidelity(FILE *f, const struct report *rep);
+int report_patterns(FILE *f, const struct report_options *opts, struct vmt_err *err);
 void report_departures(FILE *f, const struct report *rep);
 void report_benchmarks(FILE *f, const struct report *rep);
 void report_machine(FILE *f, const struct report *rep);

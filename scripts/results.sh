@@ -61,6 +61,24 @@ summaries="$summaries $(bench/threads.sh "$work")"
 bench/live_scaling.sh "$work/live.csv"
 gnuplot -e "csv='$work/live.csv'; models='$models'; out='$work/plots/live.png'" plots/live.gp
 
+# The kernel's own benchmark patterns (lib/test_vmalloc.c): each generated
+# at its default count, replayed through every model with --lock-stat (the
+# time per alloc); the files are named so that the report keeps this order.
+patterns=$("$vmtrace" generate --help |
+	awk '/--count/ { on = 0 } on { print $1 } /NAME_test/ { getline; on = 1 }')
+mkdir -p "$work/patterns"
+i=10
+for pattern in $patterns; do
+	i=$((i + 1)) j=10
+	"$vmtrace" generate --pattern "$pattern" "$work/patterns/$pattern.vmt"
+	for model in $models; do
+		j=$((j + 1))
+		echo "results.sh: pattern $pattern through $model"
+		"$vmtrace" replay -a "$model" --lock-stat --json "$work/patterns/$i.$j.json" \
+			"$work/patterns/$pattern.vmt" > /dev/null
+	done
+done
+
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # This run's own outputs (RESULTS.md, plots/*.png) left over from an earlier
 # run do not change a figure: only the rest of the tree makes the label.
@@ -72,7 +90,7 @@ machine="$(uname -sr), $(nproc) x ${cpu:-unknown CPU}, $(free -g | awk '/^Mem:/ 
 "$vmtrace" report -o "$work/RESULTS.md" --commit "$commit" --machine "$machine" \
 	--date "$(date -u +%Y-%m-%d)" --command "scripts/setup.sh && ninja results" \
 	--plots "$work/plots" --scaling-csv "$work/scaling.csv" --live-csv "$work/live.csv" \
-	--bench bench/results \
+	--bench bench/results --patterns-dir "$work/patterns" \
 	$summaries
 gnuplot -e "csv='$work/scaling.csv'; models='$models'; out='$work/plots/threads.png'" plots/threads.gp
 

@@ -68,3 +68,33 @@ for bad in "--pattern nosuch" "--pattern fix_size_alloc --events 5" "--count 5" 
 		{ echo "FAIL: generate $bad: no usage error"; exit 1; }
 done
 echo "ok: usage errors"
+
+# The report's section: every model's row, and the comparison sentence
+# recomputed here from the summaries.
+mkdir "$tmp/rep"
+"$vmtrace" generate --pattern long_busy_list_alloc --busy 200 --count 50 "$tmp/rep/long_busy_list_alloc.vmt"
+j=10
+for m in $models; do
+	j=$((j + 1))
+	"$vmtrace" replay -a "$m" --lock-stat --json "$tmp/rep/$j.json" \
+		"$tmp/rep/long_busy_list_alloc.vmt" > /dev/null
+done
+"$vmtrace" report -o "$tmp/R.md" --patterns-dir "$tmp/rep" "$tmp/s.json"
+python3 - "$tmp/R.md" "$tmp/rep" <<'PY'
+import glob, json, sys
+md = open(sys.argv[1]).read()
+runs = [json.load(open(p)) for p in sorted(glob.glob(sys.argv[2] + "/*.json"))]
+if "## The kernel's own benchmark patterns" not in md or "73-95%" not in md:
+    sys.exit("FAIL: no patterns section or no published figure")
+longest = max(runs, key=lambda r: r["summary"]["alloc_search_mean"])
+for r in runs:
+    s = r["summary"]
+    row = "| %s | %.1f | %d | %d |" % (r["model"], s["alloc_search_mean"], s["alloc_search_p99"], s["allocs"])
+    if row not in md:
+        sys.exit("FAIL: no row " + row)
+    if r is not longest:
+        pct = 100 * (1 - s["alloc_search_mean"] / longest["summary"]["alloc_search_mean"])
+        if "- `%s`: searches %.1f%% shorter" % (r["model"], pct) not in md:
+            sys.exit("FAIL: no comparison for %s (%.1f%%)" % (r["model"], pct))
+print("ok: the report's patterns section")
+PY
