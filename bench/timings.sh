@@ -32,13 +32,31 @@ for trace in $traces; do
 		summaries="$summaries $out.lock.json"
 	done
 done
+# The kernel's own benchmark patterns (lib/test_vmalloc.c): each generated
+# at its default count, replayed through every model with --lock-stat (the
+# time per alloc); the files are named so that the report keeps this order.
+patterns=$("$vmtrace" generate --help |
+	awk '/--count/ { on = 0 } on { print $1 } /NAME_test/ { getline; on = 1 }')
+mkdir -p "$work/patterns"
+i=10
+for pattern in $patterns; do
+	i=$((i + 1)) j=10
+	"$vmtrace" generate --pattern "$pattern" "$work/patterns/$pattern.vmt" 2> /dev/null
+	for model in $models; do
+		j=$((j + 1))
+		echo "timings: pattern $pattern through $model" >&2
+		"$vmtrace" replay -a "$model" --lock-stat --json "$work/patterns/$i.$j.json" \
+			"$work/patterns/$pattern.vmt" > /dev/null
+	done
+done
+
 # bench/threads.sh's runs, in the order it made them (the registry's).
 summaries="$summaries $(cat "$results/threads.list")"
 
 # shellcheck disable=SC2086
 "$vmtrace" report --part timing -o "$work/timing.md" --command "ninja bench" \
 	--bench "$results" --plots plots --scaling-csv "$work/scaling.csv" \
-	--live-csv "$results/live.csv" $summaries
+	--live-csv "$results/live.csv" --patterns-dir "$work/patterns" $summaries
 
 # The exact part as `ninja results` last wrote it, then the new timings.
 {

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* `vmtrace generate`: writes a synthetic trace (trace/generate.h). */
+/*
+ * `vmtrace generate`: writes a synthetic trace (trace/generate.h), or with
+ * --pattern one of the kernel's lib/test_vmalloc.c patterns
+ * (trace/patterns.h).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +12,7 @@
 #include "cli/options.h"
 #include "cli/written.h"
 #include "trace/generate.h"
+#include "trace/patterns.h"
 #include "trace/trace_io.h"
 
 static int parse_align_rule(const char *text, void *dest, struct vmt_err *why)
@@ -24,10 +29,64 @@ static int parse_align_rule(const char *text, void *dest, struct vmt_err *why)
 	return -EINVAL;
 }
 
+static int parse_pattern(const char *text, void *dest, struct vmt_err *why)
+{
+	enum vm_pattern *pattern = dest;
+
+	*pattern = pattern_find(text);
+	if (*pattern < PATTERNS)
+		return 0;
+	vmt_err_set(why, "'%s' is no pattern (`vmtrace generate --help` lists them)", text);
+	return -EINVAL;
+}
+
+/* True when @o asks for nothing but the default mix (seed and window aside). */
+static bool mix_is_default(const struct gen_opts *o)
+{
+	struct gen_opts d;
+
+	gen_opts_default(&d);
+	return o->events == d.events && o->live_target == d.live_target &&
+	       o->snapshot == d.snapshot && o->aligned_pct == d.aligned_pct &&
+	       o->align_rule == d.align_rule && o->window_pct == d.window_pct;
+}
+
+/* --pattern: the pattern's trace into @t, or a usage error. */
+static int generate_pattern(const struct cli_command *cmd, const struct gen_opts *o,
+			    struct pattern_opts *p, struct vmt_trace *t)
+{
+	struct pattern_opts d;
+
+	if (!mix_is_default(o))
+		return cli_usage_error(cmd, "--pattern takes only --seed, --count, --threads, "
+				       "--busy and --range");
+	pattern_opts_default(&d);
+	p->seed = o->seed;
+	p->lo = o->lo;
+	p->hi = o->hi;
+	p->page_size = o->page_size;
+	p->count = p->count ? p->count : d.count;
+	p->threads = p->threads ? p->threads : d.threads;
+	return vmt_generate_pattern(p, t);
+}
+
+/* The patterns, one a line, for --help. */
+static const char *pattern_help(char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "a pattern of the kernel's lib/test_vmalloc.c "
+				       "(NAME_test there):");
+
+	for (enum vm_pattern p = 0; p < PATTERNS && used < len; p++)
+		used += (size_t)snprintf(buf + used, len - used, "\n%s", pattern_descs[p].name);
+	return buf;
+}
+
 int cmd_generate(int argc, char **argv)
 {
 	struct gen_opts o;
+	struct pattern_opts pattern = { .pattern = PATTERNS };
 	struct cli_window range;
+	char pattern_list[512];
 	const struct cli_option options[] = {
 		{ CLI_U64("seed", 0, "N", "generator seed (default 1)", &o.seed, 0, UINT64_MAX) },
 		{ CLI_U64("events", 0, "N", "alloc and free events (default 100000)", &o.events,
@@ -50,6 +109,14 @@ int cmd_generate(int argc, char **argv)
 		{ CLI_UNSIGNED("windows", 0, "PCT",
 			       "percent of allocs with their own vstart/vend (default 10)",
 			       &o.window_pct, 0, 100) },
+		{ CLI_PARSE("pattern", 0, "NAME", pattern_help(pattern_list, sizeof(pattern_list)),
+			    parse_pattern, &pattern.pattern) },
+		{ CLI_U64("count", 0, "N", "--pattern: the test's loop count (default 10000; "
+			  "the kernel's is 1000000)", &pattern.count, 1, UINT32_MAX) },
+		{ CLI_UNSIGNED("threads", 0, "N", "--pattern: workers running it at once, one "
+			       "stream per cpu= (default 1)", &pattern.threads, 1, UINT16_MAX) },
+		{ CLI_U64("busy", 0, "N", "--pattern: areas full_fit, long_busy_list and pcpu_alloc "
+			  "keep busy (default the kernel test's)", &pattern.busy, 1, UINT32_MAX) },
 		{ NULL },
 	};
 	const struct cli_command cmd = {
@@ -69,7 +136,15 @@ int cmd_generate(int argc, char **argv)
 	o.hi = range.hi;
 	if ((o.lo | o.hi) & (o.page_size - 1))
 		return cli_exit_status(cli_usage_error(&cmd, "--range: must be page aligned"));
-	ret = vmt_generate(&o, &t);
+	if (pattern.pattern < PATTERNS)
+		ret = generate_pattern(&cmd, &o, &pattern, &t);
+	else if (pattern.count || pattern.threads || pattern.busy)
+		return cli_exit_status(cli_usage_error(&cmd, "--count, --threads and --busy go "
+						       "with --pattern"));
+	else
+		ret = vmt_generate(&o, &t);
+	if (ret == -EINVAL && pattern.pattern < PATTERNS)
+		return EXIT_USAGE;
 	if (ret == -EINVAL) {
 		fprintf(stderr, "vmtrace generate: the snapshot does not fit in the window\n");
 		return EXIT_USAGE;

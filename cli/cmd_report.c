@@ -50,6 +50,9 @@ static int parse_args(int argc, char **argv, struct report_options *rep, const c
 			     "slopes", &rep->live_csv) },
 		{ CLI_STRING("bench", 0, "DIR", "add the throughput benchmarks of DIR (bench/results)",
 			     &rep->bench) },
+		{ CLI_STRING("patterns-dir", 0, "DIR", "add the kernel's benchmark patterns: the "
+			     "`replay --lock-stat --json` summaries DIR/*.json, in name order",
+			     &rep->patterns_dir) },
 		{ NULL },
 	};
 	const struct cli_command cmd = {

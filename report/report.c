@@ -68,7 +68,7 @@ static int print_timing(FILE *f, const struct report *rep, FILE *csv, struct vmt
 		"Written by `ninja bench` (`bench/run.sh`); `ninja results` keeps this part "
 		"as it is. Each section names the machine that measured it, as `bench/host.sh` "
 		"recorded it during the run.\n\n", REPORT_TIMING_MARK);
-	if ((ret = report_replay_times(f, rep)))
+	if ((ret = report_replay_times(f, rep)) || (ret = report_patterns(f, rep->opts, err)))
 		return ret;
 	report_benchmarks(f, rep);
 	report_scaling(f, rep, csv);

@@ -20,9 +20,21 @@
  *   compared      compare.c      issue 15's figures per trace and model, and
  *                                a sentence on each figure (sentence.c).
  *   fidelity      fidelity.c     the --follow-kernel summaries beside the main
- *                                and --lazy ones.
- *   departures    departures.c   each model's `notes` from the registry, with
- *                                its totals over the audit runs.
+ *                                and --lazy ones: each model's fidelity to the
+ *                                kernel's va= choices, per recorded trace.
+ *   patterns      patterns.c     --patterns-dir (timing part): the lib/test_vmalloc.c
+ *                                (`generate --pattern`) replayed with
+ *                                --lock-stat, beside the published figure.
+ *   departures    departures.c   each model's `notes` from the registry
+ *                                (allocator/allocator.h), with its totals over
+ *                                the audit runs.
+ *   throughput    bench.c        --bench DIR: read.json, replay.json (the
+ *                                benchmark table, the stress table), and
+ *                                machine.c: host.json, the machine that ran
+ *                                them; floors.c: floors.json, the ceilings.
+ *   threads       scaling.c      the --threads summaries; also --scaling-csv.
+ *   live areas    live.c         --live-csv (bench/live_scaling.sh), read and
+ *                                fitted by fit.c.
  *   definitions   definitions.c  replay/metrics.h alone.
  *
  * The timing part's, every one under the machine of --bench's host.json:
@@ -66,6 +78,7 @@ struct report_options {
 	const char *scaling_csv;	/* --scaling-csv: thread runs for plots/threads.gp */
 	const char *live_csv;		/* --live-csv: bench/live_scaling.sh's table */
 	const char *bench;		/* --bench: bench/results/, from `ninja bench` */
+	const char *patterns_dir;	/* --patterns-dir: pattern summaries (*.json) */
 };
 
 /*
@@ -163,6 +176,7 @@ const struct run *first_run_of(const struct report *rep, size_t i);
 int report_traces(FILE *f, const struct report *rep);
 void report_compare(FILE *f, const struct report *rep);
 void report_fidelity(FILE *f, const struct report *rep);
+int report_patterns(FILE *f, const struct report_options *opts, struct vmt_err *err);
 void report_departures(FILE *f, const struct report *rep);
 void report_benchmarks(FILE *f, const struct report *rep);
 void report_machine(FILE *f, const struct report *rep);

@@ -123,6 +123,8 @@ def replay(path, model):
                 continue
             areas.insert(areas.index(addr), addr, size)
             live[ev[1]] = (addr, size)
+            if hasattr(model, "reserve"):     # a model with its own index
+                model.reserve(addr, size)
             continue
         seq += 1
         if op == "purge":
@@ -153,6 +155,8 @@ def replay(path, model):
         search = "-" if search is None else search
         if placed:
             areas.insert(at, addr, size)
+            if hasattr(model, "placed"):
+                model.placed(addr, size)
             live[ev[1]] = (addr, size)
             out.append(f"{seq},alloc,{ev[1]},{size},{align},0x{addr:x},{search}")
         else:

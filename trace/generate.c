@@ -39,8 +39,7 @@ static const char *const recorded_callers[] = {
 };
 #define NCALLERS (sizeof(recorded_callers) / sizeof(recorded_callers[0]))
 
-/* splitmix64: small, fast, and the same everywhere. */
-static uint64_t next_random(uint64_t *state)
+uint64_t gen_random(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
 
@@ -49,10 +48,9 @@ static uint64_t next_random(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-/* Uniform in [lo, hi] (the modulo bias is irrelevant here). */
-static uint64_t random_between(uint64_t *state, uint64_t lo, uint64_t hi)
+uint64_t gen_random_between(uint64_t *state, uint64_t lo, uint64_t hi)
 {
-	return lo + next_random(state) % (hi - lo + 1);
+	return lo + gen_random(state) % (hi - lo + 1);
 }
 
 struct generator {
@@ -70,25 +68,30 @@ struct generator {
 
 static uint64_t random_size(struct generator *g)
 {
-	uint64_t r = next_random(&g->rng) % 100, pages;
+	uint64_t r = gen_random(&g->rng) % 100, pages;
 
 	if (r < 55)
-		pages = random_between(&g->rng, 2, 5);
+		pages = gen_random_between(&g->rng, 2, 5);
 	else if (r < 85)
-		pages = random_between(&g->rng, 6, 65);
+		pages = gen_random_between(&g->rng, 6, 65);
 	else if (r < 97)
-		pages = random_between(&g->rng, 66, 1025);
+		pages = gen_random_between(&g->rng, 66, 1025);
 	else
-		pages = (1ull << random_between(&g->rng, 10, 14)) + 1;
+		pages = (1ull << gen_random_between(&g->rng, 10, 14)) + 1;
 	return pages * g->o->page_size;
+}
+
+int gen_intern_id(struct vmt_trace *t, const char *prefix, uint64_t n, uint32_t *id)
+{
+	char name[48];
+	int len = snprintf(name, sizeof(name), "%s%" PRIu64, prefix, n);
+
+	return strtab_intern(&t->ids, name, (size_t)len, id);
 }
 
 static int new_id(struct generator *g, uint32_t *id)
 {
-	char name[32];
-	int len = snprintf(name, sizeof(name), "a%" PRIu64, g->next_id++);
-
-	return strtab_intern(&g->t->ids, name, (size_t)len, id);
+	return gen_intern_id(g->t, "a", g->next_id++, id);
 }
 
 static int push_live(struct generator *g, uint32_t id)
@@ -114,8 +117,8 @@ static int gen_snapshot(struct generator *g)
 	int ret;
 
 	for (uint64_t i = 0; i < g->o->snapshot; i++) {
-		addr += page * random_between(&g->rng, 0, 3);
-		ev.size = page * random_between(&g->rng, 2, 17);
+		addr += page * gen_random_between(&g->rng, 0, 3);
+		ev.size = page * gen_random_between(&g->rng, 2, 17);
 		if (!vm_fits_below(addr, ev.size, g->o->hi))
 			return -EINVAL;
 		ev.va = addr;
@@ -133,17 +136,17 @@ static void add_recorded_fields(struct generator *g, struct vmt_event *ev)
 {
 	if (!g->o->recorded_fields)
 		return;
-	g->now += random_between(&g->rng, 0, 4999);
+	g->now += gen_random_between(&g->rng, 0, 4999);
 	ev->t = g->now;
 	ev->flags |= VMT_F_T;
 	if (ev->op == VMT_PURGE)
 		return;
-	ev->cpu = (uint16_t)random_between(&g->rng, 0, 7);
+	ev->cpu = (uint16_t)gen_random_between(&g->rng, 0, 7);
 	ev->flags |= VMT_F_CPU;
 	if (ev->op != VMT_ALLOC)
 		return;
-	ev->pid = (uint32_t)random_between(&g->rng, 1, 30000);
-	ev->attrs = g->callers[random_between(&g->rng, 0, NCALLERS - 1)];
+	ev->pid = (uint32_t)gen_random_between(&g->rng, 1, 30000);
+	ev->attrs = g->callers[gen_random_between(&g->rng, 0, NCALLERS - 1)];
 	if (!vm_fits_below(g->next_va, ev->size, g->o->hi))
 		g->next_va = g->o->lo;
 	ev->va = g->next_va;
@@ -156,14 +159,14 @@ static void random_request_window(struct generator *g, struct vmt_event *ev)
 {
 	uint64_t page = g->o->page_size, span = g->o->hi - g->o->lo, len, start;
 
-	if (ev->size > span || next_random(&g->rng) % 100 >= g->o->window_pct)
+	if (ev->size > span || gen_random(&g->rng) % 100 >= g->o->window_pct)
 		return;
-	if (next_random(&g->rng) % 3 == 0)
-		len = ev->size + page * random_between(&g->rng, 0, 4);
+	if (gen_random(&g->rng) % 3 == 0)
+		len = ev->size + page * gen_random_between(&g->rng, 0, 4);
 	else
-		len = ev->size + (next_random(&g->rng) % (span - ev->size + 1));
+		len = ev->size + (gen_random(&g->rng) % (span - ev->size + 1));
 	len = vm_min(len & ~(page - 1), span);
-	start = g->o->lo + (random_between(&g->rng, 0, (span - len) / page) * page);
+	start = g->o->lo + (gen_random_between(&g->rng, 0, (span - len) / page) * page);
 	ev->vstart = start;
 	ev->vend = start + len;
 	ev->flags |= VMT_F_VSTART | VMT_F_VEND;
@@ -182,7 +185,7 @@ static uint64_t random_align(struct generator *g, uint64_t size)
 		return align;
 	case GEN_ALIGN_ANY:
 		if (page_shift < 20)
-			align = 1ull << random_between(&g->rng, page_shift + 1, 20);
+			align = 1ull << gen_random_between(&g->rng, page_shift + 1, 20);
 		return align;
 	}
 	return align;
@@ -194,7 +197,7 @@ static int gen_alloc(struct generator *g)
 	int ret;
 
 	ev.size = random_size(g);
-	if (next_random(&g->rng) % 100 < g->o->aligned_pct) {
+	if (gen_random(&g->rng) % 100 < g->o->aligned_pct) {
 		ev.align = random_align(g, ev.size);
 		if (ev.align > g->o->page_size)
 			ev.flags |= VMT_F_ALIGN;
@@ -210,7 +213,7 @@ static int gen_alloc(struct generator *g)
 
 static int gen_free(struct generator *g)
 {
-	size_t i = next_random(&g->rng) % g->nlive;
+	size_t i = gen_random(&g->rng) % g->nlive;
 	struct vmt_event ev = { .op = VMT_FREE, .id = g->live[i] };
 
 	g->live[i] = g->live[--g->nlive];
@@ -222,7 +225,7 @@ static int gen_free(struct generator *g)
 static int gen_purge(struct generator *g)
 {
 	struct vmt_event ev = { .op = VMT_PURGE, .flags = VMT_F_N, .vstart = g->o->lo,
-				.vend = g->o->hi, .size = random_between(&g->rng, 0, 63) };
+				.vend = g->o->hi, .size = gen_random_between(&g->rng, 0, 63) };
 
 	add_recorded_fields(g, &ev);
 	return push_event(g, &ev);
@@ -238,13 +241,13 @@ static int gen_events(struct generator *g)
 		bool alloc;
 
 		warm = warm || live >= target;
-		if (g->o->recorded_fields && next_random(&g->rng) % 1000 == 0) {
+		if (g->o->recorded_fields && gen_random(&g->rng) % 1000 == 0) {
 			if ((ret = gen_purge(g)))
 				return ret;
 			continue;
 		}
 		alloc = !live || !warm ||
-			next_random(&g->rng) % (target + live) < target;
+			gen_random(&g->rng) % (target + live) < target;
 		if ((ret = alloc ? gen_alloc(g) : gen_free(g)))
 			return ret;
 	}

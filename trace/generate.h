@@ -80,4 +80,16 @@ void gen_opts_default(struct gen_opts *o);
  */
 int vmt_generate(const struct gen_opts *o, struct vmt_trace *t);
 
+/* --- shared with the pattern generator (trace/patterns.c) ----------------- */
+
+/* splitmix64: small, fast, and the same everywhere.  Advances *@state. */
+uint64_t gen_random(uint64_t *state);
+
+/* Uniform in [lo, hi], lo <= hi (the modulo bias is irrelevant here). */
+uint64_t gen_random_between(uint64_t *state, uint64_t lo, uint64_t hi);
+
+/* Interns the id "<prefix><n>" (@prefix at most 24 bytes) into @t's ids.
+ * Returns 0 or -ENOMEM. */
+int gen_intern_id(struct vmt_trace *t, const char *prefix, uint64_t n, uint32_t *id);
+
 #endif /* VMTRACE_GENERATE_H */
