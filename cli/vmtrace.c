@@ -21,6 +21,7 @@ static const struct command {
 	{ "models", cmd_models, "list the allocator models" },
 	{ "report", cmd_report, "write RESULTS.md from replay summaries" },
 	{ "generate", cmd_generate, "write a seeded synthetic trace" },
+	{ "compare", cmd_compare, "compare two bench matrix results: the regression gate" },
 };
 
 static void usage(FILE *f)
