@@ -7,6 +7,7 @@
 #   replay.sh        replay throughput at 100 000 live areas
 #   live_scaling.sh  search length and time per alloc, 1 000..1 000 000 live
 #   threads.sh       multi-threaded replay, 1..8 threads
+#   matrix.sh        the bench matrix (bench/matrix): build/bench/matrix.json, .csv
 # Machines here are shared and noisy: compare within one run, as ratios.
 set -eu
 cd "$(dirname "$0")/.."
@@ -17,4 +18,5 @@ bench/floors.sh
 bench/replay.sh
 bench/live_scaling.sh bench/results/live.csv
 bench/threads.sh bench/results/threads > /dev/null
+bench/matrix.sh bench/matrix build/bench
 echo "bench: results in bench/results/"

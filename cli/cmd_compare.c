@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `vmtrace compare`: the regression gate (report/compare.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,46 +10,39 @@
 #include "cli/options.h"
 #include "report/compare.h"
 
-/* A percentage 0 < PCT < 1000 into a fraction. */
+/* A number in (@lo, @hi) (or [lo, hi) with @lo_included) into *@out. */
+static int parse_in(const char *text, double lo, bool lo_included, double hi, double *out,
+		    const char *what, struct vmt_err *why)
+{
+	char *end;
+	double v = strtod(text, &end);
+
+	if (end == text || *end || !(v > lo || (lo_included && v == lo)) || !(v < hi)) {
+		vmt_err_set(why, "'%s' is not %s", text, what);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+/* --threshold: a percentage into a fraction. */
 static int parse_percent(const char *text, void *dest, struct vmt_err *why)
 {
-	char *end;
-	double pct = strtod(text, &end);
+	int ret = parse_in(text, 0, false, 1000, dest, "a percentage above 0 and below 1000", why);
 
-	if (end == text || *end || !(pct > 0 && pct < 1000)) {
-		vmt_err_set(why, "'%s' is not a percentage above 0 and below 1000", text);
-		return -EINVAL;
-	}
-	*(double *)dest = pct / 100;
-	return 0;
+	if (!ret)
+		*(double *)dest /= 100;
+	return ret;
 }
 
-/* A significance level 0 < ALPHA < 1. */
 static int parse_alpha(const char *text, void *dest, struct vmt_err *why)
 {
-	char *end;
-	double alpha = strtod(text, &end);
-
-	if (end == text || *end || !(alpha > 0 && alpha < 1)) {
-		vmt_err_set(why, "'%s' is not a level between 0 and 1", text);
-		return -EINVAL;
-	}
-	*(double *)dest = alpha;
-	return 0;
+	return parse_in(text, 0, false, 1, dest, "a level between 0 and 1", why);
 }
 
-/* A duration in seconds, 0 or more. */
 static int parse_seconds(const char *text, void *dest, struct vmt_err *why)
 {
-	char *end;
-	double s = strtod(text, &end);
-
-	if (end == text || *end || !(s >= 0 && s < 1e6)) {
-		vmt_err_set(why, "'%s' is not a number of seconds", text);
-		return -EINVAL;
-	}
-	*(double *)dest = s;
-	return 0;
+	return parse_in(text, 0, true, 1e6, dest, "a number of seconds from 0 to 10^6", why);
 }
 
 int cmd_compare(int argc, char **argv)
