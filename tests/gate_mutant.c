@@ -8,8 +8,10 @@
  * again around it, changed by the one GATE_* macro it is compiled with:
  *   GATE_SEARCH_LONGER      every alloc reports one more search step
  *   GATE_PLACE_DIFFERENTLY  every alloc asks for twice the alignment
- *   GATE_SLOWER             every alloc and free spins for 30% more time
- *                           than the real call took
+ *   GATE_SLOWER             every alloc and free first spins for
+ *                           $GATE_SLOWER_NS nanoseconds of CPU time (a busy
+ *                           loop calibrated at start): the test sets it to
+ *                           30% of the CPU time per event it measured
  */
 #include <time.h>
 
@@ -24,30 +26,41 @@ extern const struct vm_allocator_ops real_rbtree_cache_ops;
 struct vm_allocator_ops vm_allocator_rbtree_cache;
 
 #ifdef GATE_SLOWER
-static double now_ns(void)
+#include <stdint.h>
+#include <stdlib.h>
+
+/* Busy-loop iterations per alloc or free: GATE_SLOWER_NS nanoseconds' worth. */
+static uint64_t spin_loops;
+
+static void spin(uint64_t loops)
+{
+	for (volatile uint64_t i = 0; i < loops; i++)
+		;
+}
+
+static double cpu_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* Spins until 30% of the time since @start has passed again. */
-static void spin_30_percent(double start)
+/* How many loops GATE_SLOWER_NS of CPU time take, measured once. */
+static void calibrate(void)
 {
-	double until = now_ns() + 0.3 * (now_ns() - start);
+	const char *ns = getenv("GATE_SLOWER_NS");
+	const uint64_t probe = 20 * 1000 * 1000;
+	double start = cpu_ns();
 
-	while (now_ns() < until)
-		;
+	spin(probe);
+	spin_loops = (uint64_t)(ns ? atof(ns) : 0) * probe / (uint64_t)(cpu_ns() - start + 1);
 }
 
 static int mutant_free(struct vm_model *m, uint64_t addr, uint64_t *search)
 {
-	double start = now_ns();
-	int ret = real_rbtree_cache_ops.free(m, addr, search);
-
-	spin_30_percent(start);
-	return ret;
+	spin(spin_loops);
+	return real_rbtree_cache_ops.free(m, addr, search);
 }
 #endif
 
@@ -56,9 +69,6 @@ static int mutant_alloc(struct vm_model *m, const struct vm_request *req, uint64
 {
 	struct vm_request r = *req;
 	int ret;
-#ifdef GATE_SLOWER
-	double start = now_ns();
-#endif
 
 #ifdef GATE_PLACE_DIFFERENTLY
 	r.align *= 2;
@@ -68,7 +78,7 @@ static int mutant_alloc(struct vm_model *m, const struct vm_request *req, uint64
 	(*search)++;
 #endif
 #ifdef GATE_SLOWER
-	spin_30_percent(start);
+	spin(spin_loops);
 #endif
 	return ret;
 }
@@ -78,6 +88,7 @@ __attribute__((constructor)) static void install_mutant(void)
 	vm_allocator_rbtree_cache = real_rbtree_cache_ops;
 	vm_allocator_rbtree_cache.alloc = mutant_alloc;
 #ifdef GATE_SLOWER
+	calibrate();
 	vm_allocator_rbtree_cache.free = mutant_free;
 #endif
 }
