@@ -10,6 +10,7 @@
 #   plots.sh         the timing figures of this run (threads, live, holds) into plots/
 #   timings.sh       --lock-stat replays of the shipped traces, then the
 #                    timing part of RESULTS.md from all of the above
+#   matrix.sh        the bench matrix (bench/matrix): build/bench/matrix.json, .csv
 # Machines here are shared and noisy: compare within one run, as ratios.
 # host.json, written first, names the machine of every figure of the run.
 set -eu
@@ -23,4 +24,5 @@ bench/live_scaling.sh bench/results/live.csv
 bench/threads.sh bench/results/threads > bench/results/threads.list
 bench/plots.sh
 bench/timings.sh
+bench/matrix.sh bench/matrix build/bench
 echo "bench: results in bench/results/"

@@ -21,5 +21,7 @@ int cmd_record(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+/* compare exits 1 on a regression and 2 on bad input, as a gate must. */
+int cmd_compare(int argc, char **argv);
 
 #endif /* VMTRACE_COMMANDS_H */

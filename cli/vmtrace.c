@@ -21,6 +21,7 @@ static const struct command {
 	{ "report", cmd_report, "write a Markdown report (RESULTS.md) from replay --json summaries" },
 	{ "generate", cmd_generate, "write a seeded synthetic trace" },
 	{ "plot", cmd_plot, "draw the figures of traces (gnuplot): PNG, PDF or SVG" },
+	{ "compare", cmd_compare, "compare two bench matrix results: the regression gate" },
 };
 
 static void usage(FILE *f)

@@ -148,6 +148,10 @@
 	X(F64, replay_seconds, TIMING, "replay seconds",                                   \
 	  "wall-clock time of the replay loop over the events (CLOCK_MONOTONIC), from "    \
 	  "the first event on: the snapshot is set-up and not timed")                     \
+	X(F64, replay_cpu_seconds, TIMING, "replay CPU seconds",                           \
+	  "CPU time the replaying thread spent in that loop (CLOCK_THREAD_CPUTIME_ID): "   \
+	  "unlike the wall clock, not stretched by preemption on a shared machine; "       \
+	  "single-threaded replays only (0 with --threads)")                               \
 	X(F64, events_per_sec, TIMING, "events/s", "events / replay seconds")
 
 /* Columns of `replay --series`: one row after every N events, and the last. */

@@ -17,11 +17,11 @@
 /* How many events ahead replay_run() prefetches an id's state. */
 #define ID_PREFETCH_AHEAD 8
 
-static double now_seconds(void)
+static double clock_seconds(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -31,14 +31,15 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	struct replay_engine e;
 	struct replay_worker w = { .e = &e };
 	struct progress p = { 0 };
-	double t0, seconds;
+	double t0, cpu0, seconds, cpu_seconds;
 	int ret;
 
 	if ((ret = replay_engine_init(&e, t, o, 1, false, s, err)))
 		goto out;
 	if (o->progress)
 		progress_start(&p, o->progress, "events", s->events);
-	t0 = now_seconds();
+	t0 = clock_seconds(CLOCK_MONOTONIC);
+	cpu0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 	for (size_t i = 0; i < t->nev; i++) {
 		/* A free finds its id's state where the alloc left it, long
 		 * ago and out of cache: fetch it a few events ahead. */
@@ -49,15 +50,19 @@ int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 			goto out;
 		}
 		/* The snapshot is set-up: the clock runs over the events. */
-		if (t->ev[i].op == VMT_LIVE && (i + 1 == t->nev || t->ev[i + 1].op != VMT_LIVE))
-			t0 = now_seconds();
+		if (t->ev[i].op == VMT_LIVE && (i + 1 == t->nev || t->ev[i + 1].op != VMT_LIVE)) {
+			t0 = clock_seconds(CLOCK_MONOTONIC);
+			cpu0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+		}
 		progress_tick(&p, w.seq);
 	}
-	seconds = now_seconds() - t0;
+	seconds = clock_seconds(CLOCK_MONOTONIC) - t0;
+	cpu_seconds = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	progress_end(&p);
 	if ((ret = replay_engine_finish(&e, &w, 1, s)))
 		goto out;
 	s->replay_seconds = seconds;
+	s->replay_cpu_seconds = cpu_seconds;
 	s->events_per_sec = seconds > 0 ? (double)s->events / seconds : 0.0;
 out:
 	progress_end(&p);

@@ -14,6 +14,7 @@ PACKAGES="
   libtracecmd-dev libtracefs-dev libtraceevent-dev trace-cmd linux-perf
   libjemalloc-dev libck-dev
   python3 jq
+  slurm-wlm munge
 "
 
 SUDO=
