@@ -15,6 +15,7 @@ static const struct command {
 } commands[] = {
 	{ "replay", cmd_replay, "replay a trace through an allocator model and measure it" },
 	{ "convert", cmd_convert, "rewrite a trace in another format" },
+	{ "anonymize", cmd_anonymize, "shift a trace to the default base, drop host fields" },
 	{ "info", cmd_info, "describe a trace file; --verify checks its footer" },
 	{ "record", cmd_record, "record the kernel's vmalloc activity with eBPF (root)" },
 	{ "import", cmd_import, "import a tracefs text trace and a /proc/vmallocinfo snapshot" },
