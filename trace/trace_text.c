@@ -546,6 +546,7 @@ void vmt_text_write_event(const struct vmt_trace *t, const struct vmt_event *ev,
 
 int vmt_text_write(const struct vmt_trace *t, FILE *f)
 {
+	errno = 0;
 	fprintf(f, "vmtrace %d\n", VMT_TEXT_VERSION);
 	if (t->has_range)
 		fprintf(f, "range 0x%" PRIx64 " 0x%" PRIx64 "\n", t->range_lo, t->range_hi);
@@ -558,5 +559,6 @@ int vmt_text_write(const struct vmt_trace *t, FILE *f)
 			strtab_get(&t->strs, t->meta[i].text));
 	for (size_t i = 0; i < t->nev; i++)
 		vmt_text_write_event(t, &t->ev[i], f);
-	return ferror(f) ? -EIO : 0;
+	/* The write's own errno (ENOSPC, ...), when the stream kept one. */
+	return ferror(f) ? (errno ? -errno : -EIO) : 0;
 }
