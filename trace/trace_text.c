@@ -480,7 +480,9 @@ out:
 	return ret;
 }
 
-int vmt_text_sniff(const char *buf, size_t len)
+/* Where the first line that is neither blank nor a comment starts (@len
+ * when there is none). */
+static size_t first_content(const char *buf, size_t len)
 {
 	size_t i = 0;
 
@@ -492,9 +494,23 @@ int vmt_text_sniff(const char *buf, size_t len)
 				i++;
 			continue;
 		}
-		return len - i >= 7 && !memcmp(buf + i, "vmtrace", 7);
+		break;
 	}
-	return 0;
+	return i;
+}
+
+int vmt_text_sniff(const char *buf, size_t len)
+{
+	size_t i = first_content(buf, len);
+
+	return len - i >= 7 && !memcmp(buf + i, "vmtrace", 7);
+}
+
+bool vmt_text_may_start(const char *buf, size_t len)
+{
+	size_t i = first_content(buf, len), n = len - i < 7 ? len - i : 7;
+
+	return !memcmp(buf + i, "vmtrace", n);
 }
 
 static void write_key(FILE *f, const char *key, uint64_t v, bool hex)
