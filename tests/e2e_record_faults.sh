@@ -11,6 +11,7 @@
 #     the other's has every allocation the other saw;
 #   - the command missing, exiting 3, killed by SIGKILL: trace written,
 #     `meta command_status` exit 127 / exit 3 / signal 9;
+#   - record --anonymize: no pid, comm or caller offset written;
 #   - no BTF, no vmalloc tracepoint (VMTRACE_KERNEL_BTF: a missing file, a
 #     BTF without the tracepoint's struct), BPF not permitted (capsh drops
 #     CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN): exit 1, the missing piece
@@ -82,6 +83,13 @@ for c in "/nonexistent/workload|exit 127" "sh -c 'exit 3'|exit 3" "sh -c 'kill -
 		fail "command $cmd: $(grep command_status "$tmp/cmd.vmt.txt"), expected $want"
 	rm "$tmp/cmd.vmt.txt"
 done
+
+# --anonymize: no pid, comm or caller offset in what is written.
+"$vmtrace" record --anonymize -o "$tmp/anon.vmt.txt" -- python3 $workload maps 1 > /dev/null 2> "$tmp/err"; rc=$?
+expect "record --anonymize" 0 "events"
+grep -q '^alloc ' "$tmp/anon.vmt.txt" || fail "record --anonymize: no alloc"
+! grep -qE ' (pid|comm)=|caller=[^ ]*\+0x' "$tmp/anon.vmt.txt" ||
+	fail "record --anonymize kept: $(grep -m1 -E ' (pid|comm)=|caller=[^ ]*\+0x' "$tmp/anon.vmt.txt")"
 
 suggest="without eBPF, capture with tracefs .* \`vmtrace import --ftrace\`"
 VMTRACE_KERNEL_BTF=$tmp/no-btf "$vmtrace" record -o "$tmp/f.vmt" -- true 2> "$tmp/err"; rc=$?
