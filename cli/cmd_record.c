@@ -747,13 +747,14 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	s.t0 = s.until = UINT64_MAX;	/* no window yet: every record is cut */
-	ret = check_output(o.output, &err);
-	if (!ret && (ret = vmt_recorder_start(&r, &(struct vmt_recorder_opts){
-		.stacks = o.stacks, .locks = o.locks, .on_event = on_event, .ctx = &s }, &err)) &&
-	    (ret == -EPERM || ret == -ENOENT || ret == -EOPNOTSUPP))
+	ret = vmt_recorder_start(&r, &(struct vmt_recorder_opts){
+		.stacks = o.stacks, .locks = o.locks, .on_event = on_event, .ctx = &s }, &err);
+	if (ret == -EPERM || ret == -ENOENT || ret == -EOPNOTSUPP)
 		err_wrap(&err, 0, "", "; without eBPF, capture with tracefs "
 			 "(scripts/capture_tracefs.sh) and make the trace with "
 			 "`vmtrace import --ftrace`");
+	if (!ret)
+		ret = check_output(o.output, &err);
 	if (!ret)
 		ret = record_attached(r, &s, &o, &snap, &rec, &err);
 	if (!ret)
