@@ -25,6 +25,14 @@
 #define KERNEL_BTF "/sys/kernel/btf/vmlinux"
 #define TRACEFS "/sys/kernel/tracing"
 
+/* The kernel's BTF: VMTRACE_KERNEL_BTF (record.h) or the kernel's own. */
+static const char *kernel_btf(void)
+{
+	const char *path = getenv("VMTRACE_KERNEL_BTF");
+
+	return path && *path ? path : KERNEL_BTF;
+}
+
 struct vmt_recorder {
 	struct vmtrace *skel;
 	struct ring_buffer *rb;
@@ -53,12 +61,14 @@ static int check_tracepoints(struct vmt_recorder *r, struct vmt_err *err)
 		"trace_event_raw_alloc_vmap_area",
 		"trace_event_raw_free_vmap_area_noflush",
 	};
-	struct btf *btf = btf__load_vmlinux_btf();
+	const char *path = kernel_btf();
+	struct btf *btf = strcmp(path, KERNEL_BTF) ? btf__parse(path, NULL) :
+			  btf__load_vmlinux_btf();
 	int ret = 0;
 
 	if (!btf) {
 		ret = -errno;
-		vmt_err_set(err, "cannot read the kernel's BTF (%s): %s", KERNEL_BTF,
+		vmt_err_set(err, "cannot read the kernel's BTF (%s): %s", path,
 			    strerror(errno));
 		return ret;
 	}
@@ -108,9 +118,9 @@ static int check_prerequisites(struct vmt_recorder *r, struct vmt_err *err)
 			    "addresses: run vmtrace record with sudo");
 		return -EPERM;
 	}
-	if (access(KERNEL_BTF, R_OK)) {
+	if (access(kernel_btf(), R_OK)) {
 		vmt_err_set(err, "the running kernel exposes no BTF (%s is missing): boot a "
-			    "kernel built with CONFIG_DEBUG_INFO_BTF=y", KERNEL_BTF);
+			    "kernel built with CONFIG_DEBUG_INFO_BTF=y", kernel_btf());
 		return -ENOENT;
 	}
 	ret = check_tracepoints(r, err);
@@ -122,6 +132,11 @@ static int check_prerequisites(struct vmt_recorder *r, struct vmt_err *err)
 /* The kernel said no to @what: quote libbpf and say what it takes. */
 static int refused(struct vmt_err *err, const char *what, int ret)
 {
+	if (ret == -EPERM)
+		vmt_err_set(err, "BPF is not permitted here: the kernel would not let vmtrace "
+			    "%s (%s%s%s): it needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN), "
+			    "and no lockdown forbidding BPF", what, strerror(-ret),
+			    libbpf_last[0] ? "; libbpf: " : "", libbpf_last);
 	vmt_err_set(err, "the kernel would not let vmtrace %s (%s%s%s): it needs "
 		    "CONFIG_BPF_SYSCALL=y and CONFIG_BPF_EVENTS=y", what, strerror(-ret),
 		    libbpf_last[0] ? "; libbpf: " : "", libbpf_last);

@@ -31,7 +31,10 @@ struct vmt_recorder_opts {
 
 /*
  * Checks the prerequisites (root, kernel BTF, the vmalloc tracepoints and,
- * with o->locks, the lock ones; tracefs), then loads and attaches the programs.  Returns 0 with *@r set,
+ * with o->locks, the lock ones; tracefs), then loads and attaches the programs.
+ * The environment variable VMTRACE_KERNEL_BTF, when set, names the BTF file
+ * read instead of /sys/kernel/btf/vmlinux: tests use it to play a kernel
+ * without BTF or without a tracepoint (tests/e2e_record_faults.sh).  Returns 0 with *@r set,
  * or a negative errno with one sentence in @err: -EPERM, -ENOENT and
  * -EOPNOTSUPP mean the machine lacks something (the sentence says what and
  * how to get it); others are failures.

@@ -50,6 +50,8 @@
 #include "cli/options.h"
 #include "cli/written.h"
 #include "lib/progress.h"
+#include "lib/outfile.h"
+#include "trace/anonymize.h"
 #include "trace/trace_io.h"
 #include "capture/builder.h"
 #include "capture/classify.h"
@@ -78,6 +80,7 @@ struct record_opts {
 	bool stacks;
 	bool locks;
 	bool drain;		/* empty the vmap pools before the snapshot */
+	bool anonymize;		/* trace/anonymize.h before saving */
 	char **command;		/* NULL-terminated, or NULL */
 };
 
@@ -153,6 +156,9 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 		{ CLI_FLAG("drain", 0, "empty the kernel's vmap pools (Linux 6.9+) before the "
 			   "snapshot, so that it is the whole layout: force a purge, then "
 			   "drop_caches=2; said in `meta drain*` lines", &o->drain) },
+		{ CLI_FLAG("anonymize", 0, "write the trace as `vmtrace anonymize` would: the "
+			   "window at the default base, no pid, comm, caller offsets, hex values "
+			   "or host meta", &o->anonymize) },
 		{ CLI_FLAG("locks", 0, "also time the kernel's waits for the vmalloc locks "
 			   "(lock:contention_begin/end) into kernel_lock.* meta lines: count, "
 			   "total, max, p50, p99 per lock", &o->locks) },
@@ -493,12 +499,27 @@ out:
 	return ret;
 }
 
+/* How the command ended, for `meta command_status`: "none", "exit N",
+ * "signal N", or "running" (stopped with the recording, then SIGTERM). */
+static void command_status(const struct record_opts *o, const struct recording *rec,
+			   char *text, size_t size)
+{
+	if (!o->command)
+		snprintf(text, size, "none");
+	else if (rec->child > 0)
+		snprintf(text, size, "running");
+	else if (WIFSIGNALED(rec->status))
+		snprintf(text, size, "signal %d", WTERMSIG(rec->status));
+	else
+		snprintf(text, size, "exit %d", WEXITSTATUS(rec->status));
+}
+
 /* The trace's own meta lines, after the builder's import.* counts. */
 static int add_meta(struct vmt_trace *t, const struct session *s,
 		    const struct record_opts *o, const struct recording *rec,
 		    const struct vmt_snapshot *snap)
 {
-	char kernel[3 * 65 + 2], command[1024] = "none";
+	char kernel[3 * 65 + 2], command[1024] = "none", status[32];
 	struct utsname u;
 	size_t used = 0;
 	int ret;
@@ -507,6 +528,7 @@ static int add_meta(struct vmt_trace *t, const struct session *s,
 	for (char **arg = o->command; arg && *arg && used < sizeof(command) - 1; arg++)
 		used += snprintf(command + used, sizeof(command) - used, "%s%s",
 				 arg == o->command ? "" : " ", *arg);
+	command_status(o, rec, status, sizeof(status));
 	if (uname(&u))
 		snprintf(kernel, sizeof(kernel), "unknown");
 	else
@@ -519,6 +541,7 @@ static int add_meta(struct vmt_trace *t, const struct session *s,
 	    (ret = vmt_trace_add_meta(t, "stacks", o->stacks ? "yes" : "no")) ||
 	    (ret = meta_u64(t, "stack_errors", s->stack_errors)) ||
 	    (ret = vmt_trace_add_meta(t, "command", command)) ||
+	    (ret = vmt_trace_add_meta(t, "command_status", status)) ||
 	    (ret = add_state_meta(t, s, o, rec, snap)))
 		goto out;
 	ret = meta_u64(t, "lost_events", rec->lost);
@@ -628,6 +651,22 @@ static int record_attached(struct vmt_recorder *r, struct session *s,
 	return ret;
 }
 
+/* Puts @before (after the number @events, when not 0) and @after around
+ * the message in @err. */
+static void err_wrap(struct vmt_err *err, uint64_t events, const char *before,
+		     const char *after)
+{
+	struct vmt_err inner = *err;
+	char count[24] = "";
+
+	if (events)
+		snprintf(count, sizeof(count), "%" PRIu64 " ", events);
+	/* A message too long is cut: it still begins with what matters. */
+	if (snprintf(err->msg, sizeof(err->msg), "%s%s%s%s", count, before, inner.msg, after) >=
+	    (int)sizeof(err->msg))
+		err->msg[sizeof(err->msg) - 2] = '.';
+}
+
 /* Step 4: builds the trace with its meta lines and saves it as @o says. */
 static int save_trace(struct session *s, const struct record_opts *o,
 		      struct vmt_snapshot *snap, const struct recording *rec,
@@ -644,8 +683,28 @@ static int save_trace(struct session *s, const struct record_opts *o,
 	if (!ret && o->locks &&
 	    (ret = vmt_lock_waits_meta(&s->lock_waits, s->nnamed ? "kallsyms" : "stack", t)))
 		vmt_err_set(err, "out of memory");
-	if (!ret)
-		ret = vmt_trace_save(o->output, t, err);
+	if (!ret && o->anonymize)
+		ret = vmt_anonymize(t, &(struct vmt_anon_opts){ 0 }, &(struct vmt_anon_shift){ 0 },
+				    err);
+	if (!ret && (ret = vmt_trace_save(o->output, t, err)))
+		err_wrap(err, s->events, "events recorded, no trace written: ", "");
+	return ret;
+}
+
+/*
+ * Makes and drops a temporary file beside the output: a directory that
+ * cannot take the trace is said before anything is recorded.  (One that
+ * fills up or goes away later is said when saving, with the event count.)
+ */
+static int check_output(const char *path, struct vmt_err *err)
+{
+	struct outfile probe;
+	int ret = outfile_open(&probe, path);
+
+	if (ret)
+		vmt_err_set(err, "%s: cannot create: %s; nothing was recorded", path,
+			    strerror(-ret));
+	outfile_abort(&probe);
 	return ret;
 }
 
@@ -695,7 +754,11 @@ int cmd_record(int argc, char **argv)
 	ret = vmt_recorder_start(&r, &(struct vmt_recorder_opts){
 		.stacks = o.stacks, .locks = o.locks, .on_event = on_event, .ctx = &s }, &err);
 	if (ret == -EPERM || ret == -ENOENT || ret == -EOPNOTSUPP)
-		exit_code = EXIT_USAGE;
+		err_wrap(&err, 0, "", "; without eBPF, capture with tracefs "
+			 "(scripts/capture_tracefs.sh) and make the trace with "
+			 "`vmtrace import --ftrace`");
+	if (!ret)
+		ret = check_output(o.output, &err);
 	if (!ret)
 		ret = record_attached(r, &s, &o, &snap, &rec, &err);
 	if (!ret)

@@ -13,6 +13,7 @@ static const struct command {
 } commands[] = {
 	{ "replay", cmd_replay, "replay a trace through an allocator model and measure it" },
 	{ "convert", cmd_convert, "rewrite a trace in the format its output name asks for" },
+	{ "anonymize", cmd_anonymize, "shift a trace to the default base, drop host fields" },
 	{ "info", cmd_info, "describe a trace file; --verify checks its footer" },
 	{ "record", cmd_record, "record the kernel's vmalloc activity with eBPF (root) into -o's format" },
 	{ "import", cmd_import, "import a tracefs text, `perf script` or trace.dat trace (and a\n"

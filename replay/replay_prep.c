@@ -38,28 +38,6 @@ static void request_window(const struct replay_windows *w, const struct vmt_even
 		*vend = ev->vend;
 }
 
-/*
- * The possible CPUs of the traced machine: the trace's cpus_possible meta
- * (vmtrace record writes it), else the highest cpu= seen + 1, else 1.
- */
-static uint32_t trace_nr_cpus(const struct vmt_trace *t)
-{
-	const char *meta = vmt_trace_meta(t, "cpus_possible");
-	uint32_t n = 1;
-	char *end;
-
-	if (meta) {
-		unsigned long v = strtoul(meta, &end, 10);
-
-		if (end != meta && !*end && v >= 1 && v <= UINT16_MAX + 1UL)
-			return (uint32_t)v;
-	}
-	for (size_t i = 0; i < t->nev; i++)
-		if ((t->ev[i].flags & VMT_F_CPU) && t->ev[i].cpu >= n)
-			n = t->ev[i].cpu + 1u;
-	return n;
-}
-
 void replay_model_window(const struct vmt_trace *t, const struct replay_windows *w,
 			 struct vm_window *out)
 {
@@ -88,7 +66,7 @@ void replay_model_window(const struct vmt_trace *t, const struct replay_windows 
 	/* Full-window requests are those request_window() gives the main window. */
 	out->vmalloc_lo = w->main_lo;
 	out->vmalloc_hi = w->main_hi;
-	out->nr_cpus = trace_nr_cpus(t);
+	out->nr_cpus = vmt_trace_nr_cpus(t);
 }
 
 int alloc_call_prepare(const struct vmt_trace *t, const struct replay_windows *w,

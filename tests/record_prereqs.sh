@@ -23,14 +23,13 @@ vmtrace=${VMTRACE:-build/vmtrace}
 workload=scripts/workloads/vmalloc_workload.py
 
 # Skips when `vmtrace record` exited $1, saying why in the file $2, because
-# it cannot record here: a build without the BPF skeleton (build.ninja;
-# exit 1), or a kernel without the tracepoints, tracefs or BPF it needs
-# (capture/record.c; exit 2).  Returns for any other failure, which the
+# it cannot record here: a build without the BPF skeleton (build.ninja),
+# or a kernel without the tracepoints, tracefs or BPF it needs
+# (capture/record.c); both exit 1.  Returns for any other failure, which the
 # caller reports as one.
 skip_if_cannot_record() {
 	case $1 in
-	1) why='this build has no eBPF recorder' ;;
-	2) why='the kernel has no |tracefs is not mounted|the kernel would not let vmtrace' ;;
+	1) why='this build has no eBPF recorder|the running kernel exposes no BTF|the kernel has no |tracefs is not mounted|BPF is not permitted|the kernel would not let vmtrace' ;;
 	*) return 0 ;;
 	esac
 	grep -qE "^vmtrace record: ($why)" "$2" && skip "$(cat "$2")"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The in-memory trace of trace.h: its events, metadata and lifetime. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,11 @@ static int vmt_trace_grow(struct vmt_trace *t)
 	return 0;
 }
 
+int vmt_trace_own_events(struct vmt_trace *t)
+{
+	return t->ev_cap || !t->nev ? 0 : vmt_trace_grow(t);
+}
+
 struct vmt_event *vmt_trace_push(struct vmt_trace *t, const struct vmt_event *ev,
 				 uint32_t line)
 {
@@ -115,6 +121,24 @@ const char *vmt_trace_meta(const struct vmt_trace *t, const char *key)
 		if (!strcmp(strtab_get(&t->strs, t->meta[i].key), key))
 			return strtab_get(&t->strs, t->meta[i].text);
 	return NULL;
+}
+
+uint32_t vmt_trace_nr_cpus(const struct vmt_trace *t)
+{
+	const char *meta = vmt_trace_meta(t, "cpus_possible");
+	uint32_t n = 1;
+	char *end;
+
+	if (meta) {
+		unsigned long v = strtoul(meta, &end, 10);
+
+		if (end != meta && !*end && v >= 1 && v <= UINT16_MAX + 1UL)
+			return (uint32_t)v;
+	}
+	for (size_t i = 0; i < t->nev; i++)
+		if ((t->ev[i].flags & VMT_F_CPU) && t->ev[i].cpu >= n)
+			n = t->ev[i].cpu + 1u;
+	return n;
 }
 
 const char *vmt_op_name(enum vmt_op op)

@@ -108,6 +108,16 @@ struct vmt_event *vmt_trace_push(struct vmt_trace *t, const struct vmt_event *ev
 /* Starts keeping a source line per event.  Call before the first push. */
 int vmt_trace_track_lines(struct vmt_trace *t);
 
+/* Copies the events out of the backing (a binary trace read in place),
+ * so that they can be changed.  Returns 0 or -ENOMEM. */
+int vmt_trace_own_events(struct vmt_trace *t);
+
+/*
+ * The possible CPUs of the traced machine: the trace's cpus_possible meta
+ * (vmtrace record writes it), else the highest cpu= seen + 1, else 1.
+ */
+uint32_t vmt_trace_nr_cpus(const struct vmt_trace *t);
+
 /* Appends a metadata line.  Returns 0 or -ENOMEM. */
 int vmt_trace_add_meta(struct vmt_trace *t, const char *key, const char *text);
 

@@ -573,6 +573,7 @@ int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
 	    (ret = sort_table(&t->ids, &id_order, &id_rank, &ids_bytes)) ||
 	    (ret = sort_table(&t->strs, &str_order, &str_rank, &strs_bytes)))
 		goto out;
+	errno = 0;
 	memcpy(h, VMT_BIN_MAGIC, VMT_BIN_MAGIC_LEN);
 	put32(h + VMT_BIN_OFF_VERSION, VMT_BIN_VERSION);
 	put32(h + VMT_BIN_OFF_FLAGS, t->has_range ? VMT_BIN_HAS_RANGE : 0);
@@ -620,7 +621,8 @@ int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
 	sink_put(&k, foot, VMT_BIN_FOOT_CHECKSUM);
 	put64(foot + VMT_BIN_FOOT_CHECKSUM, XXH3_64bits_digest(k.hash));
 	fwrite(foot + VMT_BIN_FOOT_CHECKSUM, 1, 8, f);
-	ret = ferror(f) ? -EIO : 0;
+	/* The write's own errno (ENOSPC, ...), when the stream kept one. */
+	ret = ferror(f) ? (errno ? -errno : -EIO) : 0;
 out:
 	XXH3_freeState(k.hash);
 	free(lim.attrs_ok);

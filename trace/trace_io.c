@@ -146,6 +146,34 @@ static void input_file_release(void *in)
 	free(in);
 }
 
+/* Bytes read to tell a trace from anything else before mapping it all. */
+#define PREFIX_BYTES 4096
+
+/*
+ * Reads the first bytes of a regular file and refuses one that cannot be
+ * a trace in any format: mapping and populating a large file costs its
+ * whole size in reads, before the parser would look at byte 0.  Pipes and
+ * files it cannot open pass (input_file_open says what is wrong).
+ */
+static int check_prefix(const char *path, struct vmt_err *err)
+{
+	char buf[PREFIX_BYTES];
+	struct stat st;
+	ssize_t n = -1;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode))
+		n = pread(fd, buf, sizeof(buf), 0);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0 || zstd_sniff(buf, n) || vmt_bin_sniff(buf, n) ||
+	    (size_t)n < VMT_BIN_MAGIC_LEN || vmt_text_may_start(buf, n))
+		return 0;
+	vmt_err_set(err, "%s:1: not a vmtrace trace (expected a 'vmtrace 1' line or the binary "
+		    "magic)", path);
+	return -EINVAL;
+}
+
 /* Replaces @in by its decompressed content. */
 static int input_file_decompress(const char *path, struct input_file *in,
 				 struct vmt_err *err)
@@ -172,7 +200,9 @@ int vmt_trace_load_from(const char *path, bool verify_checksum, struct vmt_trace
 		vmt_err_set(err, "%s: out of memory", path);
 		return ret;
 	}
-	ret = input_file_open(path, &in, err);
+	ret = check_prefix(path, err);
+	if (!ret)
+		ret = input_file_open(path, &in, err);
 	if (ret)
 		goto out;
 	memset(src, 0, sizeof(*src));

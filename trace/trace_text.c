@@ -480,7 +480,9 @@ out:
 	return ret;
 }
 
-int vmt_text_sniff(const char *buf, size_t len)
+/* Where the first line that is neither blank nor a comment starts (@len
+ * when there is none). */
+static size_t first_content(const char *buf, size_t len)
 {
 	size_t i = 0;
 
@@ -492,9 +494,23 @@ int vmt_text_sniff(const char *buf, size_t len)
 				i++;
 			continue;
 		}
-		return len - i >= 7 && !memcmp(buf + i, "vmtrace", 7);
+		break;
 	}
-	return 0;
+	return i;
+}
+
+int vmt_text_sniff(const char *buf, size_t len)
+{
+	size_t i = first_content(buf, len);
+
+	return len - i >= 7 && !memcmp(buf + i, "vmtrace", 7);
+}
+
+bool vmt_text_may_start(const char *buf, size_t len)
+{
+	size_t i = first_content(buf, len), n = len - i < 7 ? len - i : 7;
+
+	return !memcmp(buf + i, "vmtrace", n);
 }
 
 static void write_key(FILE *f, const char *key, uint64_t v, bool hex)
@@ -546,6 +562,7 @@ void vmt_text_write_event(const struct vmt_trace *t, const struct vmt_event *ev,
 
 int vmt_text_write(const struct vmt_trace *t, FILE *f)
 {
+	errno = 0;
 	fprintf(f, "vmtrace %d\n", VMT_TEXT_VERSION);
 	if (t->has_range)
 		fprintf(f, "range 0x%" PRIx64 " 0x%" PRIx64 "\n", t->range_lo, t->range_hi);
@@ -558,5 +575,6 @@ int vmt_text_write(const struct vmt_trace *t, FILE *f)
 			strtab_get(&t->strs, t->meta[i].text));
 	for (size_t i = 0; i < t->nev; i++)
 		vmt_text_write_event(t, &t->ev[i], f);
-	return ferror(f) ? -EIO : 0;
+	/* The write's own errno (ENOSPC, ...), when the stream kept one. */
+	return ferror(f) ? (errno ? -errno : -EIO) : 0;
 }

@@ -3,6 +3,7 @@
 #ifndef VMTRACE_TRACE_TEXT_H
 #define VMTRACE_TRACE_TEXT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "lib/diag.h"
@@ -34,6 +35,10 @@ int vmt_text_parse(const char *name, const char *buf, size_t len,
 
 /* True when @buf starts like a text trace ("vmtrace" after comments). */
 int vmt_text_sniff(const char *buf, size_t len);
+
+/* True unless @buf, the first @len bytes of a file, already shows that it
+ * is no text trace (a line other than a comment, blank or "vmtrace..."). */
+bool vmt_text_may_start(const char *buf, size_t len);
 
 /* Writes @t as text.  Returns 0 or -EIO. */
 int vmt_text_write(const struct vmt_trace *t, FILE *f);

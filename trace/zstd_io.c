@@ -54,7 +54,10 @@ static ZSTD_DCtx *thread_dctx(void)
 int zstd_decompress_all(const char *name, const void *src, size_t len,
 			void **out, size_t *out_len, struct vmt_err *err)
 {
-	ZSTD_inBuffer in = { src, len, 0 };
+	/* The input goes in by the decoder's own step, so that an error is
+	 * said within one step of where the bad byte is. */
+	const size_t step = ZSTD_DStreamInSize();
+	ZSTD_inBuffer in = { src, 0, 0 };
 	ZSTD_outBuffer o = { NULL, initial_capacity(src, len), 0 };
 	ZSTD_DCtx *dctx = thread_dctx();
 	size_t left;
@@ -71,6 +74,7 @@ int zstd_decompress_all(const char *name, const void *src, size_t len,
 			o.dst = grown;
 			o.size *= 2;
 		}
+		in.size = len - in.pos > step ? in.pos + step : len;
 		left = ZSTD_decompressStream(dctx, &o, &in);
 		if (ZSTD_isError(left)) {
 			vmt_err_set(err, "%s: byte %zu: zstd: %s", name, in.pos,
@@ -80,7 +84,7 @@ int zstd_decompress_all(const char *name, const void *src, size_t len,
 		}
 		/* No input left, and the last frame ended (0) or the decoder
 		 * had room to spare: it gave all it can. */
-		if (in.pos == in.size && (!left || o.pos < o.size))
+		if (in.pos == len && (!left || o.pos < o.size))
 			break;
 	}
 	if (left) {
