@@ -383,6 +383,19 @@ static int jemalloc_free(struct vm_model *m, uint64_t addr, uint64_t *search)
 	return 0;
 }
 
+/*
+ * follow: refused (-EEXIST: the model keeps its own placement).  jemalloc
+ * decides every address itself and keeps freed extents in its own caches,
+ * so no range can be taken from it at a chosen address; under
+ * --follow-kernel it runs free, as its notes say.
+ */
+static int jemalloc_follow(struct vm_model *m, const struct vm_request *req, uint64_t model_addr,
+			   uint64_t kernel_addr)
+{
+	(void)m, (void)req, (void)model_addr, (void)kernel_addr;
+	return -EEXIST;
+}
+
 static uint64_t jemalloc_internal_waste(const struct vm_model *m)
 {
 	return m->waste;
@@ -464,13 +477,15 @@ const struct vm_allocator_ops vm_allocator_jemalloc = {
 		 "taking cached extents before new address space, so areas go where earlier "
 		 "frees left room of the right class rather than at the lowest hole. It cannot "
 		 "be asked for a range: an area placed outside the request's [vstart, vend) is "
-		 "freed again and counted as a failed allocation. Its search length is not "
-		 "observable and is reported as 0.",
+		 "freed again and counted as a failed allocation, and it cannot be made to "
+		 "take the kernel's address, so under --follow-kernel it runs free. Its "
+		 "search length is not observable and is reported as 0.",
 	.create = jemalloc_create,
 	.destroy = jemalloc_destroy,
 	.reserve = jemalloc_reserve,
 	.alloc = jemalloc_alloc,
 	.free = jemalloc_free,
+	.follow = jemalloc_follow,
 	.internal_waste = jemalloc_internal_waste,
 	.metadata_bytes = jemalloc_metadata_bytes,
 	.walk = jemalloc_walk,
