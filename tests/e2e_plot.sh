@@ -54,8 +54,9 @@ for figure in frag search; do
 		fail "$figure: augmented not in its colour"
 done
 
-# Bad arguments: one line naming the problem (PATTERN), exit 2, no
-# directory made.  bad PATTERN ARG...
+# Bad arguments: one line naming the problem (PATTERN), then the one
+# line of every usage error pointing at --help, exit 2, no directory made.
+#   bad PATTERN ARG...
 bad() {
 	want=$1
 	shift
@@ -64,7 +65,8 @@ bad() {
 	rc=$?
 	set -e
 	[ "$rc" -eq 2 ] || fail "plot $*: exit $rc, not 2"
-	[ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "plot $*: not one line: $(cat "$tmp/err")"
+	[ "$(wc -l < "$tmp/err")" -eq 2 ] && [ "$(sed -n 2p "$tmp/err")" = "Try 'vmtrace plot --help'." ] ||
+		fail "plot $*: not one line and the --help hint: $(cat "$tmp/err")"
 	grep -q "^vmtrace plot: .*$want" "$tmp/err" || fail "plot $*: $(cat "$tmp/err")"
 	[ ! -e "$tmp/bad" ] || fail "plot $*: made the output directory"
 }
