@@ -443,14 +443,22 @@ static void rotor_advance(struct vm_model *m, struct seg *afterme)
  * vmem_nextfit_alloc(): from the rotor along the address list.  Counts
  * every node stepped on (segments of both types and the span marker) up
  * to the free segment taken, or the whole circle when none is large
- * enough.
+ * enough.  The arena is the request's window [@start, @end) (the vmalloc
+ * window inside a wider model window), so only the part of a free
+ * segment inside it counts; the fit is set in *@addr.
  */
-static struct seg *rotor_search(struct vm_model *m, uint64_t size, uint64_t *search)
+static struct seg *rotor_search(struct vm_model *m, uint64_t size, uint64_t start,
+				uint64_t end, uint64_t *addr, uint64_t *search)
 {
 	for (struct seg *s = m->rotor.anext; s != &m->rotor; s = s->anext) {
+		uint64_t from = vm_max(s->start, start);
+
 		++*search;
-		if (s->type == SEG_FREE && seg_size(s) >= size)
+		if (s->type == SEG_FREE && from < vm_min(s->end, end) &&
+		    vm_min(s->end, end) - from >= size) {
+			*addr = from;
 			return s;
+		}
 	}
 	return NULL;
 }
@@ -465,20 +473,22 @@ static int vmem_alloc(struct vm_model *m, const struct vm_request *req, uint64_t
 		      uint64_t *search)
 {
 	uint64_t start = vm_max(m->win.lo, req->vstart), end = vm_min(m->win.hi, req->vend);
-	bool rotor = m->policy == FIT_NEXT && req->align == m->win.page_size &&
-		     start == m->win.lo && end == m->win.hi;
+	/* vmem_xalloc() takes next fit only for an unconstrained request: page
+	 * aligned, in the whole arena, which here is the model's window or the
+	 * kernel's vmalloc window inside it (every plain vmalloc asks for it). */
+	bool whole = (start == m->win.lo && end == m->win.hi) ||
+		     (m->win.vmalloc_lo < m->win.vmalloc_hi && req->vstart == m->win.vmalloc_lo &&
+		      req->vend == m->win.vmalloc_hi);
+	bool rotor = m->policy == FIT_NEXT && req->align == m->win.page_size && whole;
 	struct seg *s;
 
 	*search = 0;
 	if (start >= end)
 		return -ENOMEM;
-	if (rotor) {
-		s = rotor_search(m, req->size, search);
-		if (s)
-			*addr = s->start;
-	} else {
+	if (rotor)
+		s = rotor_search(m, req->size, start, end, addr, search);
+	else
 		s = freelist_search(m, req, start, end, addr, search);
-	}
 	if (!s)
 		return -ENOMEM;
 	s = seg_alloc(m, s, *addr, req->size);

@@ -113,6 +113,33 @@ static void test_next_fit_rotor_wraps(void **state)
 }
 
 /*
+ * Next fit inside a wider model window: the arena is the kernel's vmalloc
+ * window [VLO, VHI), which every plain vmalloc asks for, so such requests
+ * take the rotor (not the free lists) and stay inside it.  The address
+ * list starts span, rotor, one free segment: A is one step from the
+ * rotor, whose free part inside [VLO, VHI) starts at VLO.  The rotor then
+ * sits behind each new area, so B and the rest are one step each.  A
+ * fourth request walks the whole circle (the free segment above VHI, the
+ * span, the free one below VLO, A, B, the rest) and fails: the free space
+ * is all outside the arena.
+ */
+static void test_next_fit_in_the_vmalloc_window(void **state)
+{
+	const uint64_t VLO = LO + 0x4000, VHI = LO + 0xa000;
+	struct vm_window w = { LO, LO + 0x10000, PAGE, VLO, VHI, 1 };
+	struct vm_model *m = NULL;
+
+	(void)state;
+	model_under_test = vm_allocator_find("vmem-next");
+	assert_int_equal(model_under_test->create(&w, &m), 0);
+	expect_alloc(m, 0x2000, PAGE, VLO, VHI, VLO, 1);		/* A */
+	expect_alloc(m, 0x2000, PAGE, VLO, VHI, VLO + 0x2000, 1);	/* B */
+	expect_alloc(m, 0x2000, PAGE, VLO, VHI, VLO + 0x4000, 1);	/* the rest */
+	expect_fail(m, 0x1000, PAGE, VLO, VHI, 6);
+	model_under_test->destroy(m);
+}
+
+/*
  * Coalescing: B alone, C with B on its left, A with the pair on its
  * right, D with both sides; the window is one segment again, which a
  * request for all of it proves (list 20, one segment).
@@ -195,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_instant_fit_takes_the_guaranteed_list),
 		cmocka_unit_test(test_best_fit_takes_the_smallest),
 		cmocka_unit_test(test_next_fit_rotor_wraps),
+		cmocka_unit_test(test_next_fit_in_the_vmalloc_window),
 		cmocka_unit_test(test_free_coalesces),
 		cmocka_unit_test(test_hash_chain),
 		cmocka_unit_test(test_request_window_and_alignment),
