@@ -5,11 +5,16 @@
  * model of a figure, and their ratio), never written by hand.
  */
 #include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "report/report.h"
 
-/* The plain runs of @trace with the lowest and highest @value; NULL when none. */
+/*
+ * The plain runs of @trace with the lowest and highest @value; NULL when
+ * none.  A run whose @value is NaN (not observed) takes no part.
+ */
 struct extremes {
 	const struct run *low, *high;
 };
@@ -22,7 +27,7 @@ static struct extremes extremes_of(const struct report *rep, const char *trace,
 	for (size_t i = 0; i < rep->nruns; i++) {
 		const struct run *r = &rep->runs[i];
 
-		if (!run_is(r, trace, kind))
+		if (!run_is(r, trace, kind) || isnan(value(r)))
 			continue;
 		if (!x.low || value(r) < value(x.low))
 			x.low = r;
@@ -32,8 +37,25 @@ static struct extremes extremes_of(const struct report *rep, const char *trace,
 	return x;
 }
 
-static double search_mean(const struct run *r) { return r->s.alloc_search_mean; }
-static double search_max(const struct run *r) { return (double)r->s.alloc_search_max; }
+/*
+ * Every search the models count examines at least one node, so allocs
+ * with no search at all mean a model whose search is not observable
+ * (jemalloc's, whose notes say so): NaN, left out of the comparison.
+ */
+static bool search_observed(const struct run *r)
+{
+	return !r->s.allocs || r->s.alloc_search_total;
+}
+
+static double search_mean(const struct run *r)
+{
+	return search_observed(r) ? r->s.alloc_search_mean : NAN;
+}
+
+static double search_max(const struct run *r)
+{
+	return search_observed(r) ? (double)r->s.alloc_search_max : NAN;
+}
 static double holes(const struct run *r) { return (double)r->s.holes; }
 static double small_hole_bytes(const struct run *r) { return (double)r->s.small_hole_bytes; }
 static double failed(const struct run *r) { return (double)r->s.failed_allocs; }
