@@ -147,11 +147,13 @@ static uint64_t chunk_last_word(uint64_t c, uint64_t last)
 }
 
 /*
- * find_next_bit(): the first set bit in [start, size), or size.  Adds the
- * words read to *@search; a chunk whose count is 0 counts its words unread.
+ * find_next(): the first bit in [start, size) that is set (@zero false,
+ * the kernel's find_next_bit()) or clear (@zero true, find_next_zero_bit()),
+ * or size.  Adds the words read to *@search; a chunk that cannot hold such
+ * a bit (no bit set, or every bit set) counts its words unread.
  */
-static uint64_t find_next_bit(const struct vm_model *m, uint64_t size, uint64_t start,
-			      uint64_t *search)
+static uint64_t find_next(const struct vm_model *m, uint64_t size, uint64_t start, bool zero,
+			  uint64_t *search)
 {
 	uint64_t w, last, val;
 
@@ -163,7 +165,7 @@ static uint64_t find_next_bit(const struct vm_model *m, uint64_t size, uint64_t 
 	for (;;) {
 		uint64_t c = w / CHUNK_WORDS;
 
-		if (!chunk_set(m, c)) {
+		if (zero ? chunk_set(m, c) == chunk_bits(m, c) : !chunk_set(m, c)) {
 			uint64_t stop = chunk_last_word(c, last);
 
 			*search += stop - w + 1;
@@ -174,46 +176,7 @@ static uint64_t find_next_bit(const struct vm_model *m, uint64_t size, uint64_t 
 			continue;
 		}
 		++*search;
-		val &= word_at(m, w);
-		if (val)
-			return vm_min(w * WORD_BITS + (uint64_t)__builtin_ctzll(val), size);
-		if (w == last)
-			return size;
-		w++;
-		val = ~0ull;
-	}
-}
-
-/*
- * find_next_zero_bit(): the first clear bit in [start, size), or size.
- * Adds the words read to *@search; a chunk whose bits are all set counts
- * its words unread.
- */
-static uint64_t find_next_zero_bit(const struct vm_model *m, uint64_t size, uint64_t start,
-				   uint64_t *search)
-{
-	uint64_t w, last, val;
-
-	if (start >= size)
-		return size;
-	last = (size - 1) / WORD_BITS;
-	w = start / WORD_BITS;
-	val = ~0ull << (start % WORD_BITS);
-	for (;;) {
-		uint64_t c = w / CHUNK_WORDS;
-
-		if (chunk_set(m, c) == chunk_bits(m, c)) {
-			uint64_t stop = chunk_last_word(c, last);
-
-			*search += stop - w + 1;
-			if (stop == last)
-				return size;
-			w = stop + 1;
-			val = ~0ull;
-			continue;
-		}
-		++*search;
-		val &= ~word_at(m, w);
+		val &= zero ? ~word_at(m, w) : word_at(m, w);
 		if (val)
 			return vm_min(w * WORD_BITS + (uint64_t)__builtin_ctzll(val), size);
 		if (w == last)
@@ -329,11 +292,11 @@ static int bitmap_alloc(struct vm_model *m, const struct vm_request *req, uint64
 	sbit = (start - win->lo + ps - 1) / ps;
 	ebit = (end - win->lo) / ps;
 	for (;;) {
-		idx = find_next_zero_bit(m, ebit, sbit, search);
+		idx = find_next(m, ebit, sbit, true, search);
 		idx = ((idx + off + mask) & ~mask) - off;
 		if (idx > ebit || nr > ebit - idx)
 			return -ENOMEM;
-		busy = find_next_bit(m, idx + nr, idx, search);
+		busy = find_next(m, idx + nr, idx, false, search);
 		if (busy == idx + nr)
 			break;
 		sbit = busy + 1;
@@ -419,7 +382,7 @@ static int bitmap_check(struct vm_model *m, char *why, size_t why_len)
 		area_bits(m, va->start, va->end - va->start, &b, &e);
 		pages += e - b;
 		/* Every bit of the area set: no zero bit in [b, e). */
-		if (find_next_zero_bit(m, e, b, &words) != e)
+		if (find_next(m, e, b, true, &words) != e)
 			return check_failed(why, why_len, "area has a clear bit", va->start,
 					    va->end);
 	}
