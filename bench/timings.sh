@@ -30,8 +30,15 @@ for trace in $traces; do
 		echo "timings: $trace through $model" >&2
 		"$vmtrace" replay -a "$model" --lock-stat --json "$out.lock.json" "$trace" > /dev/null
 		summaries="$summaries $out.lock.json"
+		jq -r --arg t "$stem" --arg m "$model" '[$t, $m, .summary.events_per_sec] | @csv' \
+			"$out.lock.json" | tr -d '"' >> "$work/throughput.csv"
 	done
 done
+# Events/s of those runs, a bar per model and trace (PNG, PDF, SVG).
+scripts/figure.sh plots/bars.gp plots/throughput "png pdf svg" \
+	"csv='$work/throughput.csv'; models='$models'; registry='$models'; ymin=1000; \
+	 heading='Replay throughput with --lock-stat (events/s, log scale), one run per model and trace'; \
+	 ylabel='events/s'"
 # The kernel's own benchmark patterns (lib/test_vmalloc.c): each generated
 # at its default count, replayed through every model with --lock-stat (the
 # time per alloc); the files are named so that the report keeps this order.

@@ -77,6 +77,50 @@ static int print_holds_plot(FILE *f, const struct report *rep, const char *stem)
 	return 0;
 }
 
+/*
+ * The throughput figure (bench/timings.sh draws it from these runs), when
+ * --plots has it, and what it shows: the model that replayed fastest on
+ * the most traces.
+ */
+static void print_throughput_plot(FILE *f, const struct report *rep)
+{
+	const struct run **best = calloc(rep->nruns ? rep->nruns : 1, sizeof(*best));
+	size_t ntraces = 0, top = 0, top_wins = 0;
+	struct stat st;
+	char *png = NULL;
+
+	if (!best || !rep->opts->plots ||
+	    asprintf(&png, "%s/throughput.png", rep->opts->plots) < 0 || stat(png, &st))
+		goto out;
+	/* The fastest run of each trace. */
+	for (size_t i = 0; i < rep->nruns; i++) {
+		if (rep->runs[i].kind != RUN_LOCK || first_run_of(rep, i) != &rep->runs[i])
+			continue;
+		for (size_t j = i; j < rep->nruns; j++)
+			if (run_is(&rep->runs[j], rep->runs[i].trace, RUN_LOCK) &&
+			    (!best[ntraces] ||
+			     rep->runs[j].s.events_per_sec > best[ntraces]->s.events_per_sec))
+				best[ntraces] = &rep->runs[j];
+		ntraces++;
+	}
+	/* The model fastest on the most traces (the first such, in trace order). */
+	for (size_t i = 0; i < ntraces; i++) {
+		size_t wins = 0;
+
+		for (size_t j = 0; j < ntraces; j++)
+			wins += !strcmp(best[i]->model, best[j]->model);
+		if (wins > top_wins)
+			top = i, top_wins = wins;
+	}
+	fputs("![Replay throughput per model and trace](plots/throughput.png)\n\n", f);
+	if (ntraces)
+		fprintf(f, "`%s` replays fastest on %zu of the %zu traces (one run each, on the "
+			"machine above).\n\n", best[top]->model, top_wins, ntraces);
+out:
+	free(png);
+	free(best);
+}
+
 int report_replay_times(FILE *f, const struct report *rep)
 {
 	int ret = 0;
@@ -88,6 +132,7 @@ int report_replay_times(FILE *f, const struct report *rep)
 	      "each, the model's kernel lock taken around every call; nanoseconds). "
 	      "Events/s is that run's, lock timing included.\n\n", f);
 	report_machine(f, rep);
+	print_throughput_plot(f, rep);
 	for (size_t i = 0; i < rep->nruns && !ret; i++) {
 		const struct run *r = &rep->runs[i];
 		char *stem;

@@ -64,8 +64,10 @@ for trace in "$@"; do
 	done
 done
 case " $figures " in *" frag "*)
-	scripts/figure.sh plots/footprint.gp "$work/out/footprint" "$formats" \
-		"csv='$work/footprint.csv'; models='$models'; registry='$registry'" ;;
+	scripts/figure.sh plots/bars.gp "$work/out/footprint" "$formats" \
+		"csv='$work/footprint.csv'; models='$models'; registry='$registry'; ymin=1; \
+		 heading='Footprint: largest span / largest live bytes (log scale), per trace and model'; \
+		 ylabel='span per live byte'" ;;
 esac
 
 mkdir -p "$outdir"
