@@ -28,9 +28,16 @@ do for [k in "4 5"] {
 	# One fit per model: log10(y) = a + b log10(x); b is the slope.
 	slopes = ""
 	do for [m in drawn] {
-		a = 1; b = 1
-		fit [*:*] a + b * x rows(m) using (log10($2)):(log10(column(col))) via a, b
-		slopes = slopes . sprintf(" %.2f", b)
+		# A model with no positive value (jemalloc's search is not
+		# observable) has no line on the log axis and no slope.
+		stats rows(m) using (column(col) > 0 ? 1 : 0) nooutput
+		if (STATS_sum >= 2) {
+			a = 1; b = 1
+			fit [*:*] a + b * x rows(m) using (log10($2)):(column(col) > 0 ? log10(column(col)) : NaN) via a, b
+			slopes = slopes . sprintf(" %.2f", b)
+		} else {
+			slopes = slopes . " -"
+		}
 	}
 	plot for [i=1:words(drawn)] rows(word(drawn, i)) using 2:col \
 	     with linespoints lw 1.5 pt model_point(word(drawn, i)) \
