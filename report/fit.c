@@ -23,6 +23,9 @@ double loglog_slope(const struct live_row *rows, size_t n, const char *model,
 
 		if (strcmp(rows[i].model, model))
 			continue;
+		/* A search of 0 is one not observed (jemalloc's): no point. */
+		if ((y_of == LIVE_NS ? rows[i].ns : rows[i].search) <= 0)
+			continue;
 		x = log10(rows[i].live);
 		y = log10(y_of == LIVE_NS ? rows[i].ns : rows[i].search);
 		sx += x;
@@ -72,10 +75,11 @@ int live_csv_read(const char *path, struct live_row **out, size_t *n, struct vmt
 		if (++lineno == 1)
 			continue;	/* the header */
 		if (sscanf(line, "%63[^,],%lf,%lf,%lf,%lf", row.model, &row.live, &events,
-			   &row.search, &row.ns) != 5 || row.live <= 0 || row.search <= 0 ||
+			   &row.search, &row.ns) != 5 || row.live <= 0 || row.search < 0 ||
 		    row.ns <= 0) {
 			ret = vmt_err_line(err, path, lineno, "expected model,live,events,search,ns "
-					   "with positive numbers");
+					   "with positive numbers (search: 0 when not "
+					   "observed)");
 			goto out;
 		}
 		if ((ret = append_row(&rows, n, &cap, &row)))

@@ -4,6 +4,7 @@
  * (--live-csv) as one row per live-area count and one column per model,
  * in the order the CSV first names them, with each column's log-log slope.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,9 +59,16 @@ static void print_table(FILE *f, const struct live_row *rows, size_t n,
 	print_rows(f, rows, n, m);
 	table_row_start(f);
 	table_cell(f, "**slope**");
-	for (size_t j = 0; j < m->n; j++)
-		table_cell(f, "%.2f / %.2f", loglog_slope(rows, n, m->names[j], LIVE_SEARCH),
-			   loglog_slope(rows, n, m->names[j], LIVE_NS));
+	for (size_t j = 0; j < m->n; j++) {
+		double search = loglog_slope(rows, n, m->names[j], LIVE_SEARCH);
+		double ns = loglog_slope(rows, n, m->names[j], LIVE_NS);
+
+		/* NaN: fewer than two observed points (no search counted). */
+		if (isnan(search))
+			table_cell(f, "- / %.2f", ns);
+		else
+			table_cell(f, "%.2f / %.2f", search, ns);
+	}
 	table_row_end(f);
 }
 
