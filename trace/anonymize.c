@@ -168,10 +168,12 @@ static int shift_event(const struct vmt_anon_shift *s, struct vmt_event *ev, siz
 	return ret;
 }
 
+/* A value that starts as a hex number ("0xfee00000", "0xfee000p0"): it
+ * may be an address, whatever follows the digits, so it goes. */
 static bool is_hex(const char *v, size_t len)
 {
 	return len > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') &&
-	       strspn(v + 2, "0123456789abcdefABCDEF") >= len - 2;
+	       v[2] && strchr("0123456789abcdefABCDEF", v[2]);
 }
 
 /* Whether attribute @kv (k=v, @len bytes) goes, or how much of it stays
