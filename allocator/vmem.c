@@ -109,10 +109,20 @@ static void alist_delete(struct seg *s)
 	s->anext->aprev = s->aprev;
 }
 
+/*
+ * The free list of a segment of @size bytes: highbit(size) - 1.  A
+ * segment is never empty, so that is 0..63; the mask says so to the
+ * compiler, which otherwise sees freelist[-1] for size 0.
+ */
+static unsigned freelist_of(uint64_t size)
+{
+	return (highbit(size) - 1) & (FREELISTS - 1);
+}
+
 /* vmem_freelist_insert(): at the head of its size's list. */
 static void freelist_insert(struct vm_model *m, struct seg *s)
 {
-	unsigned i = highbit(seg_size(s)) - 1;
+	unsigned i = freelist_of(seg_size(s));
 	struct seg *head = &m->freelist[i];
 
 	s->type = SEG_FREE;
@@ -126,7 +136,7 @@ static void freelist_insert(struct vm_model *m, struct seg *s)
 
 static void freelist_delete(struct vm_model *m, struct seg *s)
 {
-	unsigned i = highbit(seg_size(s)) - 1;
+	unsigned i = freelist_of(seg_size(s));
 
 	s->kprev->knext = s->knext;
 	if (s->knext)
@@ -571,7 +581,7 @@ static int check_freelists(struct vm_model *m, uint64_t nfree, char *why, size_t
 		if (!head->knext != !(m->freemap & (1ull << i)))
 			return check_failed(why, why_len, "freemap bit wrong for list", i);
 		for (const struct seg *s = head->knext, *p = head; s; p = s, s = s->knext, seen++)
-			if (s->type != SEG_FREE || s->kprev != p || highbit(seg_size(s)) - 1 != i ||
+			if (s->type != SEG_FREE || s->kprev != p || freelist_of(seg_size(s)) != i ||
 			    seen >= nfree)
 				return check_failed(why, why_len, "free list holds a wrong segment",
 						    s->start);
