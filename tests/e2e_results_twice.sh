@@ -20,7 +20,7 @@ for png in "$tmp"/1/plots/*.png; do
 	cmp "$png" "$tmp/2/plots/$(basename "$png")" || fail "$(basename "$png") differs between runs"
 	n=$((n + 1))
 done
-[ "$n" -eq 4 ] || fail "$n exact plots, want 4 (search and frag of two traces)"
+[ "$n" -eq 5 ] || fail "$n exact plots, want 5 (search and frag of two traces, the footprint)"
 # Nothing of the machine or the moment: no row of a timing metric, no date
 # but the traces' own, no CPU or hypervisor (the --json provenance's facts).
 grep -n -i -E '^\| (replay seconds|events/s|holdtime-[a-z0-9]*) \| [0-9]|[0-9]{4}-[0-9]{2}-[0-9]{2}|EPYC|Xeon|KVM|PVM|hypervisor' \
