@@ -168,12 +168,11 @@ static int shift_event(const struct vmt_anon_shift *s, struct vmt_event *ev, siz
 	return ret;
 }
 
-/* A value that starts as a hex number ("0xfee00000", "0xfee000p0"): it
- * may be an address, whatever follows the digits, so it goes. */
+/* A value that holds a hex number anywhere ("0xfee00000", "a=0x1"): it may
+ * be or hide an address, so it goes. */
 static bool is_hex(const char *v, size_t len)
 {
-	return len > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') &&
-	       v[2] && strchr("0123456789abcdefABCDEF", v[2]);
+	return memmem(v, len, "0x", 2) || memmem(v, len, "0X", 2);
 }
 
 /* Whether attribute @kv (k=v, @len bytes) goes, or how much of it stays
@@ -181,21 +180,23 @@ static bool is_hex(const char *v, size_t len)
 static bool attr_dropped(const char *kv, size_t len, unsigned keep, size_t *keep_len)
 {
 	const char *eq = memchr(kv, '=', len);
-	size_t klen = eq ? (size_t)(eq - kv) : len, vlen = eq ? len - klen - 1 : 0;
+	size_t klen = eq ? (size_t)(eq - kv) : len;
 
 	*keep_len = len;
 	if (!eq)
 		return false;
 	if (klen == 4 && !strncmp(kv, "comm", 4))
 		return !(keep & VMT_KEEP_COMM);
-	if (klen == 6 && !strncmp(kv, "caller", 6) && !(keep & VMT_KEEP_CALLER)) {
-		const char *plus = memchr(eq, '+', vlen + 1);
+	/* caller=SYMBOL+0xOFF keeps SYMBOL; wherever "caller=" stands in the
+	 * token, what follows its first '+' goes. */
+	if (!(keep & VMT_KEEP_CALLER)) {
+		const char *c = memmem(kv, len, "caller=", 7);
+		const char *plus = c ? memchr(c, '+', len - (size_t)(c - kv)) : NULL;
 
 		if (plus)
 			*keep_len = plus - kv;
-		return false;
 	}
-	return is_hex(eq + 1, vlen) && !(keep & VMT_KEEP_HEX);
+	return is_hex(eq + 1, *keep_len - klen - 1) && !(keep & VMT_KEEP_HEX);
 }
 
 /* Rewrites the k=v attributes of @ev without what attr_dropped drops. */
