@@ -49,13 +49,22 @@ static const char *host_attr(const char *attrs)
 	return NULL;
 }
 
+/* Whether the shift, a signed distance kept in a uint64_t, is a multiple
+ * of @m: its magnitude must be (2^64 is not a multiple of every m). */
+static bool shift_multiple_of(const struct vmt_anon_shift *s, uint64_t m)
+{
+	uint64_t magnitude = (int64_t)s->shift < 0 ? -s->shift : s->shift;
+
+	return magnitude % m == 0;
+}
+
 static void check(const struct vmt_trace *before, const struct vmt_trace *t,
 		  const struct vmt_anon_shift *s)
 {
 	uint64_t lo = before->has_range ? before->range_lo : WINDOW_DEFAULT->lo;
 	uint64_t hi = before->has_range ? before->range_hi : WINDOW_DEFAULT->hi;
 
-	if (s->shift % (1ull << 30) || s->shift % t->page_size)
+	if (!shift_multiple_of(s, 1ull << 30) || !shift_multiple_of(s, t->page_size))
 		fuzz_finding("shift 0x%llx breaks 1 GiB or the page", (unsigned long long)s->shift);
 	if (t->nev != before->nev)
 		fuzz_finding("%zu events became %zu", before->nev, t->nev);
@@ -64,7 +73,7 @@ static void check(const struct vmt_trace *before, const struct vmt_trace *t,
 		const char *attrs = strtab_get(&t->strs, b->attrs), *bad;
 
 		if (a->op == VMT_ALLOC && (a->flags & VMT_F_ALIGN) && a->align &&
-		    s->shift % a->align)
+		    !shift_multiple_of(s, a->align))
 			fuzz_finding("event %zu: shift breaks align %llu", i + 1,
 				     (unsigned long long)a->align);
 		for (size_t k = 0; k < 3; k++) {
