@@ -143,13 +143,17 @@ static int refused(struct vmt_err *err, const char *what, int ret)
 	return -EOPNOTSUPP;
 }
 
+/* A record stops after its stack's bytes, or at VMT_BPF_EVENT_HEAD
+ * without one (vmtrace_event.h). */
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct vmt_recorder *r = ctx;
+	const struct vmt_bpf_event *e = data;
 
-	if (size < sizeof(struct vmt_bpf_event))
+	if (size < VMT_BPF_EVENT_HEAD ||
+	    (e->stack_bytes > 0 && size < VMT_BPF_EVENT_HEAD + (size_t)e->stack_bytes))
 		return -EPROTO;
-	return r->opts.on_event(r->opts.ctx, data);
+	return r->opts.on_event(r->opts.ctx, e);
 }
 
 int vmt_recorder_start(struct vmt_recorder **rp, const struct vmt_recorder_opts *o,
@@ -237,8 +241,8 @@ static int delivered(int n, struct vmt_err *err)
 	if (n == -EINTR)
 		return 0;
 	if (n == -EPROTO)
-		vmt_err_set(err, "the BPF ring buffer holds a record shorter than "
-			    "struct vmt_bpf_event: program and recorder disagree");
+		vmt_err_set(err, "the BPF ring buffer holds a record shorter than its "
+			    "fields and stack: program and recorder disagree");
 	else if (n < 0)
 		vmt_err_set(err, "reading the BPF ring buffer: %s", strerror(-n));
 	return n;
@@ -246,7 +250,13 @@ static int delivered(int n, struct vmt_err *err)
 
 int vmt_recorder_poll(struct vmt_recorder *r, int timeout_ms, struct vmt_err *err)
 {
-	return delivered(ring_buffer__poll(r->rb, timeout_ms), err);
+	int n = ring_buffer__poll(r->rb, timeout_ms);
+
+	/* The programs wake the reader only for a batch (vmtrace.bpf.c): a
+	 * timeout leaves the records of a quiet spell to read now. */
+	if (!n)
+		n = ring_buffer__consume(r->rb);
+	return delivered(n, err);
 }
 
 int vmt_recorder_stop(struct vmt_recorder *r, struct vmt_err *err)

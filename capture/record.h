@@ -19,7 +19,8 @@
 struct vmt_recorder;
 
 /* Called for every record, in ring-buffer order; non-zero stops the poll
- * and is returned by it. */
+ * and is returned by it.  ev->stack[] holds ev->stack_bytes bytes when
+ * that is positive and is not there at all otherwise. */
 typedef int (*vmt_bpf_fn)(void *ctx, const struct vmt_bpf_event *ev);
 
 struct vmt_recorder_opts {
@@ -57,7 +58,9 @@ int vmt_recorder_watch_locks(struct vmt_recorder *r, const struct vmt_text_range
 bool vmt_recorder_has_purge(const struct vmt_recorder *r);
 
 /*
- * Delivers the records ready now, waiting up to @timeout_ms for the first.
+ * Delivers the records ready now, waiting up to @timeout_ms for a batch
+ * (the programs wake the reader once VMT_WAKE_BYTES wait, not per record:
+ * @timeout_ms bounds how long a record of a quiet spell waits).
  * Returns the number delivered, 0 when interrupted by a signal, or the
  * callback's non-zero value, or a negative errno with @err set.
  */

@@ -4,7 +4,11 @@
  * each copying the tracepoint's fields (read with CO-RE relocations against
  * the running kernel's trace_event_raw_* layouts), the time, CPU, thread and
  * (for allocations) the kernel stack into the ring buffer `events`.  A full
- * ring buffer drops the event and counts it in `lost`, per CPU.
+ * ring buffer drops the event and counts it in `lost`, per CPU.  The stack
+ * travels in the record itself (no stack map to look up and clear), and a
+ * record without one is shorter (VMT_BPF_EVENT_HEAD).  The reader is woken
+ * once VMT_WAKE_BYTES wait, not per record: a wakeup costs the traced task
+ * an irq_work and the reader a context switch, per event.
  *
  * With --locks, two more programs time the waits for the vmalloc locks:
  * lock:contention_begin keeps (per thread) the time, lock and kernel stack
@@ -25,7 +29,7 @@ const volatile bool want_stacks = true;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);	/* bytes: about 37000 records */
+	__uint(max_entries, VMT_RING_BYTES);
 } events SEC(".maps");
 
 struct {
@@ -68,14 +72,16 @@ struct {
 	__type(value, struct lock_wait);
 } lock_waits SEC(".maps");
 
-static struct vmt_bpf_event *reserve(__u32 kind)
+/* A record of @size bytes: sizeof(struct vmt_bpf_event) with a stack, else
+ * VMT_BPF_EVENT_HEAD (stack[] is then not there to write). */
+static __always_inline struct vmt_bpf_event *reserve(__u32 kind, __u64 size)
 {
 	struct vmt_bpf_event *e;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 zero = 0;
 	__u64 *n;
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		n = bpf_map_lookup_elem(&lost, &zero);
 		if (n)
@@ -93,10 +99,20 @@ static struct vmt_bpf_event *reserve(__u32 kind)
 	return e;
 }
 
+/* Submits @e, waking the reader only when a batch waits. */
+static __always_inline void submit(struct vmt_bpf_event *e)
+{
+	__u64 waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	bpf_ringbuf_submit(e, waiting >= VMT_WAKE_BYTES ? BPF_RB_FORCE_WAKEUP :
+			   BPF_RB_NO_WAKEUP);
+}
+
 SEC("tracepoint/vmalloc/alloc_vmap_area")
 int vmt_alloc(struct trace_event_raw_alloc_vmap_area *ctx)
 {
-	struct vmt_bpf_event *e = reserve(VMT_BPF_ALLOC);
+	struct vmt_bpf_event *e = reserve(VMT_BPF_ALLOC, want_stacks ? sizeof(*e) :
+					  VMT_BPF_EVENT_HEAD);
 
 	if (!e)
 		return 0;
@@ -108,14 +124,14 @@ int vmt_alloc(struct trace_event_raw_alloc_vmap_area *ctx)
 	e->failed = BPF_CORE_READ(ctx, failed);
 	if (want_stacks)
 		e->stack_bytes = bpf_get_stack(ctx, e->stack, sizeof(e->stack), 0);
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
 SEC("tracepoint/vmalloc/free_vmap_area_noflush")
 int vmt_free(struct trace_event_raw_free_vmap_area_noflush *ctx)
 {
-	struct vmt_bpf_event *e = reserve(VMT_BPF_FREE);
+	struct vmt_bpf_event *e = reserve(VMT_BPF_FREE, VMT_BPF_EVENT_HEAD);
 
 	if (!e)
 		return 0;
@@ -123,14 +139,14 @@ int vmt_free(struct trace_event_raw_free_vmap_area_noflush *ctx)
 	e->b = BPF_CORE_READ(ctx, nr_lazy);
 	e->c = BPF_CORE_READ(ctx, nr_lazy_max);
 	e->d = e->e = 0;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
 SEC("tracepoint/vmalloc/purge_vmap_area_lazy")
 int vmt_purge(struct trace_event_raw_purge_vmap_area_lazy *ctx)
 {
-	struct vmt_bpf_event *e = reserve(VMT_BPF_PURGE);
+	struct vmt_bpf_event *e = reserve(VMT_BPF_PURGE, VMT_BPF_EVENT_HEAD);
 
 	if (!e)
 		return 0;
@@ -138,7 +154,7 @@ int vmt_purge(struct trace_event_raw_purge_vmap_area_lazy *ctx)
 	e->b = BPF_CORE_READ(ctx, end);
 	e->c = BPF_CORE_READ(ctx, npurged);
 	e->d = e->e = 0;
-	bpf_ringbuf_submit(e, 0);
+	submit(e);
 	return 0;
 }
 
@@ -188,7 +204,7 @@ int vmt_lock_end(struct trace_event_raw_contention_end *ctx)
 
 	if (!w || w->lock != (__u64)BPF_CORE_READ(ctx, lock_addr))
 		return 0;	/* not timed, or the end of a nested wait */
-	e = reserve(VMT_BPF_LOCK_WAIT);
+	e = reserve(VMT_BPF_LOCK_WAIT, sizeof(*e));
 	if (e) {
 		e->a = w->lock;
 		e->b = e->t_ns - w->t_ns;
@@ -197,7 +213,7 @@ int vmt_lock_end(struct trace_event_raw_contention_end *ctx)
 		e->e = 0;
 		e->stack_bytes = w->stack_bytes;
 		__builtin_memcpy(e->stack, w->stack, sizeof(e->stack));
-		bpf_ringbuf_submit(e, 0);
+		submit(e);
 	}
 	bpf_map_delete_elem(&lock_waits, &tid);
 	return 0;

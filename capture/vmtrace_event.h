@@ -14,6 +14,15 @@
 #define VMT_STACK_DEPTH 16
 #define VMT_COMM_LEN 16
 
+/* The ring buffer, in bytes (a power of two): big enough to hold a few
+ * seconds of the heaviest storm seen (about 170 000 events a second) while
+ * the reader waits for a CPU on a machine the workload keeps busy. */
+#define VMT_RING_BYTES (32u << 20)
+/* The programs wake the reader once this much waits in the ring, not at
+ * every record; the reader also reads on a timer, so a record never waits
+ * longer than its poll timeout. */
+#define VMT_WAKE_BYTES (VMT_RING_BYTES / 16)
+
 enum vmt_bpf_kind {
 	VMT_BPF_ALLOC = 1,	/* vmalloc:alloc_vmap_area */
 	VMT_BPF_FREE = 2,	/* vmalloc:free_vmap_area_noflush */
@@ -49,10 +58,15 @@ struct vmt_bpf_event {
 	__u32 pid;		/* the thread's id, as tracefs's common_pid */
 	char comm[VMT_COMM_LEN];
 	__s32 stack_bytes;	/* bytes of stack[] filled, or a negative errno;
-				   0 for frees, purges and with --no-stacks;
+				   0 for frees, purges and with --no-stacks,
+				   whose records stop at VMT_BPF_EVENT_HEAD;
 				   a lock wait's is taken at contention_begin */
 	__u32 pad;
 	__u64 stack[VMT_STACK_DEPTH];	/* kernel return addresses, innermost first */
 };
+
+/* A record without a stack (free, purge, alloc with --no-stacks) ends
+ * before stack[]: the ring holds 2.5 times more of them. */
+#define VMT_BPF_EVENT_HEAD __builtin_offsetof(struct vmt_bpf_event, stack)
 
 #endif /* VMTRACE_EVENT_H */

@@ -5,6 +5,9 @@
  *
  * Order of work, and why:
  *   1. attach the BPF programs (record.h): from here on nothing is missed;
+ *      then, with kernel.kptr_restrict at 1 (kptr.h), read /proc/kallsyms
+ *      (to name stack frames): before the window, whose events would
+ *      otherwise wait in the ring buffer through that long read;
  *   2. with --drain, empty the kernel's vmap pools (drain.h); the records
  *      of that work (its own map, the purge) are cut, see 3;
  *   3. open the window: t0.  Records stamped before t0 (the programs
@@ -12,11 +15,10 @@
  *      stamped after the window closes (step 6): only inside it do all
  *      three programs see every event, so that each traced free has its
  *      traced alloc or a snapshot area (cut_events counts the rest);
- *   4. with kernel.kptr_restrict at 1 (kptr.h), read /proc/vmallocinfo
- *      (the initial snapshot) and /proc/kallsyms (to name stack frames),
- *      then restore kptr_restrict; the events meanwhile wait in the ring
- *      buffer, and those that raced the snapshot are reconciled by the
- *      trace builder (builder.h);
+ *   4. with kernel.kptr_restrict at 1, read /proc/vmallocinfo (the
+ *      initial snapshot), then restore kptr_restrict; the events meanwhile
+ *      wait in the ring buffer, and those that raced the snapshot are
+ *      reconciled by the trace builder (builder.h);
  *   5. start the command, if any, and drain the ring buffer into the
  *      builder until the command exits, the duration ends, or a signal;
  *   6. close the window, detach, drain what is left, read the lost count
@@ -27,9 +29,13 @@
  * and attaching take long enough for one; here the window opens right
  * after the last drop_caches, and a purge traced in between is counted
  * (meta drain_late_purges), not missed.
- * With --locks, step 4 also finds the vmalloc locks (lock_waits.h): by
+ * With --locks, step 1 also finds the vmalloc locks (lock_waits.h): by
  * name when kallsyms lists data symbols, else by the functions that take
  * them; the waits become kernel_lock.* meta lines, not trace events.
+ * The programs see every task of the machine, not the command's alone:
+ * the kernel frees vmap areas from workqueues (kworker threads), so a
+ * recording that followed the command (`perf record -- CMD`) would see
+ * its allocations and none of their frees.
  * Times are CLOCK_MONOTONIC nanoseconds (what bpf_ktime_get_ns reads)
  * since the window opened (t0).
  */
@@ -60,6 +66,7 @@
 #include "capture/kptr.h"
 #include "capture/lock_waits.h"
 #include "capture/record.h"
+#include "capture/stack_cache.h"
 #include "capture/vmallocinfo.h"
 
 #define DEFAULT_OUTPUT "record.vmt.txt"
@@ -88,6 +95,7 @@ struct record_opts {
 struct session {
 	struct vmt_builder builder;
 	struct ksyms ksyms;	/* empty with --no-stacks and without --locks */
+	struct vmt_stack_cache stacks_seen;	/* each distinct stack's kind and caller */
 	bool stacks, locks;
 	/* --locks: the vmalloc locks kallsyms names, and the waits seen. */
 	uint64_t named_addr[VMT_NAMED_LOCKS_MAX];
@@ -171,7 +179,9 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 			 "vmalloc tracepoints) and the busy areas at the start (/proc/vmallocinfo)\n"
 			 "into the trace -o names, in the format its name asks for (.vmt.zst binary\n"
 			 "compressed with zstd, .vmt binary, else text), until COMMAND exits,\n"
-			 "SECONDS pass, or SIGINT/SIGTERM.\n"
+			 "SECONDS pass, or SIGINT/SIGTERM.  It records the whole machine, not\n"
+			 "COMMAND alone: the kernel frees vmalloc areas from workqueues (kworker\n"
+			 "threads), so following COMMAND would miss every free.\n"
 			 "Needs root and a kernel with BTF.",
 	};
 	int first_arg, ret;
@@ -183,40 +193,39 @@ static int parse_args(int argc, char **argv, struct record_opts *o)
 	return ret;
 }
 
-/* Names the record's stack frames into @frames; returns how many. */
-static size_t stack_frames(struct session *s, const struct vmt_bpf_event *e,
-			   const char *frames[VMT_STACK_DEPTH])
+/* The record's stack frames (0 when bpf_get_stack failed, counted). */
+static size_t stack_depth(struct session *s, const struct vmt_bpf_event *e)
 {
-	size_t n = 0;
+	size_t n = e->stack_bytes > 0 ? (size_t)e->stack_bytes / sizeof(e->stack[0]) : 0;
 
-	if (e->stack_bytes < 0) {
+	if (e->stack_bytes < 0)
 		s->stack_errors++;
-		return 0;
-	}
-	for (; n < VMT_STACK_DEPTH && n * sizeof(e->stack[0]) < (size_t)e->stack_bytes; n++)
-		frames[n] = ksyms_name(&s->ksyms, e->stack[n]);
-	return n;
+	return n < VMT_STACK_DEPTH ? n : VMT_STACK_DEPTH;
 }
 
-/* Names the stack's frames and classifies them into kind= and caller=. */
-static size_t stack_attrs(struct session *s, const struct vmt_bpf_event *e,
-			  struct vmt_raw_text text[2])
+/* The stack's kind= and caller=, worked out once per distinct stack. */
+static int stack_attrs(struct session *s, const struct vmt_bpf_event *e,
+		       struct vmt_raw_text text[2], size_t *ntext)
 {
-	const char *frames[VMT_STACK_DEPTH];
+	struct vmt_stack_class c;
 	size_t n;
-	struct vmt_class c;
+	int ret;
 
+	*ntext = 0;
 	if (!s->stacks)
 		return 0;
-	n = stack_frames(s, e, frames);
+	n = stack_depth(s, e);
 	if (!n && e->stack_bytes < 0)
 		return 0;
-	c = vmt_classify(frames, n);
-	text[0] = (struct vmt_raw_text){ "kind", vmt_kind_name(c.kind) };
-	if (c.caller < 0)
-		return 1;
-	text[1] = (struct vmt_raw_text){ "caller", frames[c.caller] };
-	return 2;
+	ret = vmt_stack_classify(&s->stacks_seen, e->stack, n, &c);
+	if (ret) {
+		vmt_err_set(&s->err, "out of memory");
+		return ret;
+	}
+	text[(*ntext)++] = (struct vmt_raw_text){ "kind", c.kind };
+	if (c.caller)
+		text[(*ntext)++] = (struct vmt_raw_text){ "caller", c.caller };
+	return 0;
 }
 
 /* A wait under a vmalloc function: for a vmalloc lock when kallsyms
@@ -225,8 +234,10 @@ static size_t stack_attrs(struct session *s, const struct vmt_bpf_event *e,
 static int on_lock_wait(struct session *s, const struct vmt_bpf_event *e)
 {
 	const char *frames[VMT_STACK_DEPTH], *name = NULL;
-	size_t n = stack_frames(s, e, frames);
+	size_t n = stack_depth(s, e);
 	int ret;
+
+	vmt_stack_name(&s->ksyms, e->stack, n, frames);
 
 	for (size_t i = 0; i < s->nnamed && !name; i++)
 		if (s->named_addr[i] == e->a)
@@ -265,6 +276,7 @@ static int on_event(void *ctx, const struct vmt_bpf_event *e)
 	struct session *s = ctx;
 	struct vmt_raw_text text[2];
 	char comm[VMT_COMM_LEN + 1];
+	int ret;
 	struct vmt_raw_event raw = {
 		.flags = VMT_F_T | VMT_F_CPU | VMT_F_PID,
 		.t = e->t_ns - s->t0,
@@ -291,7 +303,9 @@ static int on_event(void *ctx, const struct vmt_bpf_event *e)
 		if (e->failed)
 			raw.flags |= VMT_F_FAILED;
 		raw.text = text;
-		raw.ntext = stack_attrs(s, e, text);
+		ret = stack_attrs(s, e, text, &raw.ntext);
+		if (ret)
+			return ret;
 		break;
 	case VMT_BPF_FREE:
 		raw.op = VMT_FREE;
@@ -351,30 +365,36 @@ static int watch_locks(struct vmt_recorder *r, const struct session *s, struct v
 }
 
 /*
- * Reads kallsyms (for stacks and locks) and the vmallocinfo snapshot with
- * kptr_restrict at 1, and restores it whatever happens.  A failed restore
- * is said at once, even when a read failed first: the administrator must
- * learn that the setting was left changed.
+ * With kptr_restrict at 1, and restoring it whatever happens, reads
+ * kallsyms (for stacks and locks) when @snap is NULL, else the vmallocinfo
+ * snapshot.  kallsyms is read before the window opens: under a storm the
+ * events of the window would wait in the ring buffer meanwhile (the read
+ * takes a second when the workload keeps every CPU busy), while the
+ * snapshot must follow the window's opening closely: an area freed in
+ * between is a traced free of an area the trace never saw (an unknown
+ * free).  A failed restore is said at once, even when a read failed
+ * first: the administrator must learn that the setting was left changed.
  */
 static int read_kernel_addresses(struct session *s, struct vmt_snapshot *snap,
 				 uint64_t *snapshot_t, struct vmt_err *err)
 {
 	struct vmt_err restore_err = { { 0 } };
 	struct kptr_restrict k;
-	int ret, restored;
+	int ret = 0, restored;
 
+	if (!snap && !s->stacks && !s->locks)
+		return 0;
 	ret = kptr_restrict_set(&k, 1, err);
 	if (ret)
 		return ret;
-	/* The snapshot first: an area freed between the attach and its read
-	 * is a traced free of an area the trace never saw (an unknown free),
-	 * so that window must be short; kallsyms can come after. */
-	ret = vmt_vmallocinfo_load("/proc/vmallocinfo", snap, err);
-	*snapshot_t = monotonic_ns() - s->t0;
-	if (!ret && (s->stacks || s->locks))
+	if (snap) {
+		ret = vmt_vmallocinfo_load("/proc/vmallocinfo", snap, err);
+		*snapshot_t = monotonic_ns() - s->t0;
+	} else {
 		ret = ksyms_load(&s->ksyms, "/proc/kallsyms", err);
-	if (!ret && s->locks)
-		ret = find_named_locks(s, err);
+		if (!ret && s->locks)
+			ret = find_named_locks(s, err);
+	}
 	restored = kptr_restrict_restore(&k, &restore_err);
 	if (restored)
 		fprintf(stderr, "vmtrace record: %s\n", restore_err.msg);
@@ -540,6 +560,7 @@ static int add_meta(struct vmt_trace *t, const struct session *s,
 	    (ret = meta_u64(t, "end_t", rec->end_t)) ||
 	    (ret = vmt_trace_add_meta(t, "stacks", o->stacks ? "yes" : "no")) ||
 	    (ret = meta_u64(t, "stack_errors", s->stack_errors)) ||
+	    (ret = meta_u64(t, "stacks_distinct", s->stacks_seen.n)) ||
 	    (ret = vmt_trace_add_meta(t, "command", command)) ||
 	    (ret = vmt_trace_add_meta(t, "command_status", status)) ||
 	    (ret = add_state_meta(t, s, o, rec, snap)))
@@ -617,7 +638,9 @@ static int record_attached(struct vmt_recorder *r, struct session *s,
 	uint64_t lost_before = 0;
 	int ret;
 
-	ret = open_window(r, s, o, rec, &lost_before, err);
+	ret = read_kernel_addresses(s, NULL, NULL, err);
+	if (!ret)
+		ret = open_window(r, s, o, rec, &lost_before, err);
 	if (!ret)
 		ret = read_kernel_addresses(s, snap, &rec->snapshot_t, err);
 	if (!ret && o->locks)
@@ -745,6 +768,7 @@ int cmd_record(int argc, char **argv)
 		return cli_exit_status(ret);
 	s.stacks = o.stacks;
 	s.locks = o.locks;
+	vmt_stack_cache_init(&s.stacks_seen, &s.ksyms);
 	catch_stop_signals();
 	if ((ret = vmt_builder_init(&s.builder, "bpf")) || (ret = vmt_snapshot_init(&snap))) {
 		vmt_err_set(&err, "out of memory");
@@ -780,6 +804,7 @@ out:
 		fprintf(stderr, "vmtrace record: %s\n", err.msg);
 	vmt_trace_free(&t);
 	vmt_snapshot_free(&snap);
+	vmt_stack_cache_free(&s.stacks_seen);
 	ksyms_free(&s.ksyms);
 	vmt_lock_waits_free(&s.lock_waits);
 	vmt_builder_free(&s.builder);
