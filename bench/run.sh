@@ -8,6 +8,8 @@
 #   live_scaling.sh  search length and time per alloc, 1 000..1 000 000 live
 #   threads.sh       multi-threaded replay, 1 thread to twice the cores (at most 8), 3 runs each
 #   plots.sh         the timing figures of this run (threads, live, holds) into plots/
+#   record_loss.sh   events kept and lost by `vmtrace record` (with and without
+#                    stacks) and `perf record -a` under an allocation storm
 #   timings.sh       --lock-stat replays of the shipped traces, then the
 #                    timing part of RESULTS.md from all of the above
 #   matrix.sh        the bench matrix (bench/matrix): build/bench/matrix.json, .csv
@@ -23,6 +25,7 @@ bench/replay.sh
 bench/live_scaling.sh bench/results/live.csv
 bench/threads.sh bench/results/threads > bench/results/threads.list
 bench/plots.sh
+bench/record_loss.sh
 bench/timings.sh
 bench/matrix.sh bench/matrix build/bench
 echo "bench: results in bench/results/"

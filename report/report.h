@@ -46,6 +46,8 @@
  *   threads       scaling.c      the --threads summaries; also --scaling-csv.
  *   live areas    live.c         --live-csv (bench/live_scaling.sh), fitted by
  *                                fit.c.
+ *   recording     record_loss.c  --bench DIR: record_loss.json, events kept and
+ *                                lost by each recorder under an allocation storm.
  *
  * machine.c names a machine from host.json; table.c writes every Markdown
  * table.  No file here names a model or describes a machine: both come
@@ -184,6 +186,7 @@ int report_replay_times(FILE *f, const struct report *rep);
 void report_floors(FILE *f, const json_t *floors, const double ceilings[CEILINGS]);
 void report_scaling(FILE *f, const struct report *rep, FILE *csv);
 int report_live_scaling(FILE *f, const struct report *rep, struct vmt_err *err);
+void report_record_loss(FILE *f, const struct report *rep);
 void report_definitions(FILE *f);
 
 #endif /* VMTRACE_REPORT_H */
