@@ -14,9 +14,9 @@
 #define VMT_STACK_DEPTH 16
 #define VMT_COMM_LEN 16
 
-/* The ring buffer, in bytes (a power of two): big enough to hold a few
- * seconds of the heaviest storm seen (about 170 000 events a second) while
- * the reader waits for a CPU on a machine the workload keeps busy. */
+/* The ring buffer, in bytes (a power of two): room for seconds of an
+ * allocation storm (bench/record_loss.sh) while the reader waits for a CPU
+ * that the storm's workers keep busy. */
 #define VMT_RING_BYTES (32u << 20)
 /* The programs wake the reader once this much waits in the ring, not at
  * every record; the reader also reads on a timer, so a record never waits

@@ -238,7 +238,6 @@ static int on_lock_wait(struct session *s, const struct vmt_bpf_event *e)
 	int ret;
 
 	vmt_stack_name(&s->ksyms, e->stack, n, frames);
-
 	for (size_t i = 0; i < s->nnamed && !name; i++)
 		if (s->named_addr[i] == e->a)
 			name = s->named_name[i];
@@ -369,7 +368,7 @@ static int watch_locks(struct vmt_recorder *r, const struct session *s, struct v
  * kallsyms (for stacks and locks) when @snap is NULL, else the vmallocinfo
  * snapshot.  kallsyms is read before the window opens: under a storm the
  * events of the window would wait in the ring buffer meanwhile (the read
- * takes a second when the workload keeps every CPU busy), while the
+ * is slow when the workload keeps every CPU busy), while the
  * snapshot must follow the window's opening closely: an area freed in
  * between is a traced free of an area the trace never saw (an unknown
  * free).  A failed restore is said at once, even when a read failed
@@ -380,7 +379,7 @@ static int read_kernel_addresses(struct session *s, struct vmt_snapshot *snap,
 {
 	struct vmt_err restore_err = { { 0 } };
 	struct kptr_restrict k;
-	int ret = 0, restored;
+	int ret, restored;
 
 	if (!snap && !s->stacks && !s->locks)
 		return 0;
