@@ -71,24 +71,34 @@ static int link_block(struct free_tree *ft, uint64_t start, uint64_t end,
 	return 0;
 }
 
-/* Finds the link for [start, end); NULL if it overlaps a block. */
+/*
+ * Finds the link for [start, end); NULL if it overlaps a block.  On the
+ * way down, the last node turned left at is the block after the link and
+ * the last turned right at the block before it (*@next, *@prev; NULL past
+ * either end): the in-order neighbours of an empty slot lie on its path.
+ */
 static struct rb_node **find_link(struct free_tree *ft, uint64_t start, uint64_t end,
-				  struct rb_node **parent, uint64_t *search)
+				  struct rb_node **parent, struct vm_free **prev,
+				  struct vm_free **next, uint64_t *search)
 {
 	struct rb_node **link = &ft->root.node;
 
 	*parent = NULL;
+	*prev = *next = NULL;
 	while (*link) {
 		struct vm_free *tmp = free_of(*link);
 
 		++*search;
 		*parent = *link;
-		if (end <= tmp->start)
+		if (end <= tmp->start) {
+			*next = tmp;
 			link = &(*link)->left;
-		else if (start >= tmp->end)
+		} else if (start >= tmp->end) {
+			*prev = tmp;
 			link = &(*link)->right;
-		else
+		} else {
 			return NULL;
+		}
 	}
 	return link;
 }
@@ -224,7 +234,7 @@ int free_tree_lowest_fit(const struct free_tree *ft, uint64_t size, uint64_t ali
 
 int free_tree_split(struct free_tree *ft, struct vm_free *va, uint64_t addr, uint64_t size)
 {
-	uint64_t end = addr + size, search = 0;
+	uint64_t end = addr + size;
 	struct rb_node **link, *parent;
 	int ret;
 
@@ -243,7 +253,14 @@ int free_tree_split(struct free_tree *ft, struct vm_free *va, uint64_t addr, uin
 
 		va->start = end;
 		aug_propagate(&va->rb, NULL);
-		link = find_link(ft, left_start, addr, &parent, &search);
+		/* The left part goes in the one empty slot between va and its
+		 * predecessor, where a descent by address would end too. */
+		parent = &va->rb;
+		link = &parent->left;
+		while (*link) {
+			parent = *link;
+			link = &parent->right;
+		}
 		ret = link_block(ft, left_start, addr, parent, link);
 		if (ret) {
 			va->start = left_start;
@@ -280,15 +297,9 @@ int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64
 	struct rb_node **link, *parent;
 	struct vm_free *next = NULL, *prev = NULL, *merged = NULL;
 
-	link = find_link(ft, addr, end, &parent, search);
+	link = find_link(ft, addr, end, &parent, &prev, &next, search);
 	if (!link)
 		return -EEXIST;
-	if (parent) {
-		bool right = link == &parent->right;
-
-		next = right ? free_of(rb_next(parent)) : free_of(parent);
-		prev = right ? free_of(parent) : free_of(rb_prev(parent));
-	}
 	/* Both neighbours lie on the path find_link just counted. */
 	if (next && next->start == end) {
 		next->start = addr;
