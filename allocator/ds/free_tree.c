@@ -71,36 +71,9 @@ static int link_block(struct free_tree *ft, uint64_t start, uint64_t end,
 	return 0;
 }
 
-/*
- * Finds the link for [start, end); NULL if it overlaps a block.  On the
- * way down, the last node turned left at is the block after the link and
- * the last turned right at the block before it (*@next, *@prev; NULL past
- * either end): the in-order neighbours of an empty slot lie on its path.
- */
-static struct rb_node **find_link(struct free_tree *ft, uint64_t start, uint64_t end,
-				  struct rb_node **parent, struct vm_free **prev,
-				  struct vm_free **next, uint64_t *search)
+void free_slot_start(struct free_tree *ft, struct free_slot *s)
 {
-	struct rb_node **link = &ft->root.node;
-
-	*parent = NULL;
-	*prev = *next = NULL;
-	while (*link) {
-		struct vm_free *tmp = free_of(*link);
-
-		++*search;
-		*parent = *link;
-		if (end <= tmp->start) {
-			*next = tmp;
-			link = &(*link)->left;
-		} else if (start >= tmp->end) {
-			*prev = tmp;
-			link = &(*link)->right;
-		} else {
-			return NULL;
-		}
-	}
-	return link;
+	*s = (struct free_slot){ .link = &ft->root.node };
 }
 
 int free_tree_init(struct free_tree *ft, uint64_t lo, uint64_t hi)
@@ -293,14 +266,23 @@ int free_tree_carve(struct free_tree *ft, uint64_t addr, uint64_t size)
 
 int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64_t *search)
 {
-	uint64_t end = addr + size;
-	struct rb_node **link, *parent;
-	struct vm_free *next = NULL, *prev = NULL, *merged = NULL;
+	struct free_slot s;
 
-	link = find_link(ft, addr, end, &parent, &prev, &next, search);
-	if (!link)
+	free_slot_start(ft, &s);
+	while (free_slot_step(&s, addr, search))
+		;
+	return free_tree_release_at(ft, &s, addr, size);
+}
+
+int free_tree_release_at(struct free_tree *ft, const struct free_slot *s, uint64_t addr,
+			 uint64_t size)
+{
+	uint64_t end = addr + size;
+	struct vm_free *next = s->next, *prev = s->prev, *merged = NULL;
+
+	/* The descent went by start alone: an overlap shows in a neighbour. */
+	if ((prev && prev->end > addr) || (next && next->start < end))
 		return -EEXIST;
-	/* Both neighbours lie on the path find_link just counted. */
 	if (next && next->start == end) {
 		next->start = addr;
 		merged = next;
@@ -317,7 +299,7 @@ int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64
 		merged = prev;
 	}
 	if (!merged)
-		return link_block(ft, addr, end, parent, link);
+		return link_block(ft, addr, end, s->parent, s->link);
 	aug_propagate(&merged->rb, NULL);
 	return 0;
 }
