@@ -80,6 +80,7 @@ int free_tree_init(struct free_tree *ft, uint64_t lo, uint64_t hi)
 {
 	ft->root.node = NULL;
 	ft->nodes = (struct node_pool){ 0 };
+	ft->count = 0;
 	ft->lo = lo;
 	ft->hi = hi;
 	return link_block(ft, lo, hi, NULL, &ft->root.node);
