@@ -176,19 +176,32 @@ static int augmented_alloc(struct vm_model *m, const struct vm_request *req, uin
 
 static int augmented_free(struct vm_model *m, uint64_t addr, uint64_t *search)
 {
-	struct vm_busy *va;
-	uint64_t size;
+	struct rb_node *n = m->busy.root.node;
+	struct vm_busy *va = NULL;
+	struct free_slot slot;
+	uint64_t free_search = 0;
+	bool descending = true;
 	int ret;
 
+	/*
+	 * find_vmap_area() and the free tree's descent to the area's slot,
+	 * a level of each in turn: they are independent, so their cache
+	 * misses overlap.  The free tree's counts only once the area is found.
+	 */
 	*search = 0;
-	va = busy_tree_find(&m->busy, addr, search);
+	free_slot_start(&m->free, &slot);
+	while (n && !(va = busy_tree_find_step(&n, addr, search)))
+		descending = descending && free_slot_step(&slot, addr, &free_search);
 	if (!va || va->start != addr)
 		return -ENOENT;
-	size = va->end - va->start;
-	ret = free_tree_release(&m->free, addr, size, search);
-	if (!ret)
-		busy_tree_remove(&m->busy, va);
-	return ret;
+	while (descending && free_slot_step(&slot, addr, &free_search))
+		;
+	ret = free_tree_release_at(&m->free, &slot, addr, va->end - va->start);
+	*search += free_search;
+	if (ret)
+		return ret;
+	busy_tree_remove(&m->busy, va);
+	return 0;
 }
 
 static int augmented_walk(struct vm_model *m, vm_walk_fn fn, void *arg)

@@ -141,8 +141,10 @@ void report_benchmarks(FILE *f, const struct report *rep)
 		print_replay_rows(f, replay, ceilings);
 	if (floors)
 		report_floors(f, floors, ceilings);
-	if (replay)
+	if (replay) {
+		report_replay_floor(f, replay);
 		print_search_stress(f, replay);
+	}
 	fputc('\n', f);
 out:
 	json_decref(read);

@@ -184,6 +184,7 @@ void report_benchmarks(FILE *f, const struct report *rep);
 void report_machine(FILE *f, const struct report *rep);
 int report_replay_times(FILE *f, const struct report *rep);
 void report_floors(FILE *f, const json_t *floors, const double ceilings[CEILINGS]);
+void report_replay_floor(FILE *f, const json_t *replay);
 void report_scaling(FILE *f, const struct report *rep, FILE *csv);
 int report_live_scaling(FILE *f, const struct report *rep, struct vmt_err *err);
 void report_record_loss(FILE *f, const struct report *rep);

@@ -47,19 +47,11 @@ overlap:
 struct vm_busy *busy_tree_find(const struct busy_tree *bt, uint64_t addr, uint64_t *search)
 {
 	struct rb_node *n = bt->root.node;
+	struct vm_busy *va = NULL;
 
-	while (n) {
-		struct vm_busy *va = busy_of(n);
-
-		++*search;
-		if (addr < va->start)
-			n = n->left;
-		else if (addr >= va->end)
-			n = n->right;
-		else
-			return va;
-	}
-	return NULL;
+	while (n && !(va = busy_tree_find_step(&n, addr, search)))
+		;
+	return va;
 }
 
 void busy_tree_remove(struct busy_tree *bt, struct vm_busy *va)

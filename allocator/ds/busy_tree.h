@@ -45,6 +45,28 @@ int busy_tree_insert(struct busy_tree *bt, uint64_t start, uint64_t end,
  */
 struct vm_busy *busy_tree_find(const struct busy_tree *bt, uint64_t addr, uint64_t *search);
 
+/*
+ * One level of busy_tree_find(): examines *@n (not NULL), counting it, and
+ * returns its area if that contains @addr, else moves *@n to the child
+ * to descend to (NULL: not found) and returns NULL.  For callers that
+ * interleave this descent with another, independent one, so that the
+ * memory loads of both are in flight together.
+ */
+static inline struct vm_busy *busy_tree_find_step(struct rb_node **n, uint64_t addr,
+						  uint64_t *search)
+{
+	struct vm_busy *va = busy_of(*n);
+
+	++*search;
+	if (addr < va->start)
+		*n = (*n)->left;
+	else if (addr >= va->end)
+		*n = (*n)->right;
+	else
+		return va;
+	return NULL;
+}
+
 /* Unlinks and frees @va. */
 void busy_tree_remove(struct busy_tree *bt, struct vm_busy *va);
 

@@ -71,32 +71,16 @@ static int link_block(struct free_tree *ft, uint64_t start, uint64_t end,
 	return 0;
 }
 
-/* Finds the link for [start, end); NULL if it overlaps a block. */
-static struct rb_node **find_link(struct free_tree *ft, uint64_t start, uint64_t end,
-				  struct rb_node **parent, uint64_t *search)
+void free_slot_start(struct free_tree *ft, struct free_slot *s)
 {
-	struct rb_node **link = &ft->root.node;
-
-	*parent = NULL;
-	while (*link) {
-		struct vm_free *tmp = free_of(*link);
-
-		++*search;
-		*parent = *link;
-		if (end <= tmp->start)
-			link = &(*link)->left;
-		else if (start >= tmp->end)
-			link = &(*link)->right;
-		else
-			return NULL;
-	}
-	return link;
+	*s = (struct free_slot){ .link = &ft->root.node };
 }
 
 int free_tree_init(struct free_tree *ft, uint64_t lo, uint64_t hi)
 {
 	ft->root.node = NULL;
 	ft->nodes = (struct node_pool){ 0 };
+	ft->count = 0;
 	ft->lo = lo;
 	ft->hi = hi;
 	return link_block(ft, lo, hi, NULL, &ft->root.node);
@@ -224,7 +208,7 @@ int free_tree_lowest_fit(const struct free_tree *ft, uint64_t size, uint64_t ali
 
 int free_tree_split(struct free_tree *ft, struct vm_free *va, uint64_t addr, uint64_t size)
 {
-	uint64_t end = addr + size, search = 0;
+	uint64_t end = addr + size;
 	struct rb_node **link, *parent;
 	int ret;
 
@@ -243,7 +227,14 @@ int free_tree_split(struct free_tree *ft, struct vm_free *va, uint64_t addr, uin
 
 		va->start = end;
 		aug_propagate(&va->rb, NULL);
-		link = find_link(ft, left_start, addr, &parent, &search);
+		/* The left part goes in the one empty slot between va and its
+		 * predecessor, where a descent by address would end too. */
+		parent = &va->rb;
+		link = &parent->left;
+		while (*link) {
+			parent = *link;
+			link = &parent->right;
+		}
 		ret = link_block(ft, left_start, addr, parent, link);
 		if (ret) {
 			va->start = left_start;
@@ -276,20 +267,23 @@ int free_tree_carve(struct free_tree *ft, uint64_t addr, uint64_t size)
 
 int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64_t *search)
 {
+	struct free_slot s;
+
+	free_slot_start(ft, &s);
+	while (free_slot_step(&s, addr, search))
+		;
+	return free_tree_release_at(ft, &s, addr, size);
+}
+
+int free_tree_release_at(struct free_tree *ft, const struct free_slot *s, uint64_t addr,
+			 uint64_t size)
+{
 	uint64_t end = addr + size;
-	struct rb_node **link, *parent;
-	struct vm_free *next = NULL, *prev = NULL, *merged = NULL;
+	struct vm_free *next = s->next, *prev = s->prev, *merged = NULL;
 
-	link = find_link(ft, addr, end, &parent, search);
-	if (!link)
+	/* The descent went by start alone: an overlap shows in a neighbour. */
+	if ((prev && prev->end > addr) || (next && next->start < end))
 		return -EEXIST;
-	if (parent) {
-		bool right = link == &parent->right;
-
-		next = right ? free_of(rb_next(parent)) : free_of(parent);
-		prev = right ? free_of(parent) : free_of(rb_prev(parent));
-	}
-	/* Both neighbours lie on the path find_link just counted. */
 	if (next && next->start == end) {
 		next->start = addr;
 		merged = next;
@@ -306,7 +300,7 @@ int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64
 		merged = prev;
 	}
 	if (!merged)
-		return link_block(ft, addr, end, parent, link);
+		return link_block(ft, addr, end, s->parent, s->link);
 	aug_propagate(&merged->rb, NULL);
 	return 0;
 }

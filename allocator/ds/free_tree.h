@@ -84,10 +84,60 @@ int free_tree_carve(struct free_tree *ft, uint64_t addr, uint64_t size);
 /*
  * Gives [addr, addr + size) back, merging with both neighbours
  * (merge_or_add_vmap_area()).  It must not overlap a free block.  Adds to
- * *@search the nodes read while descending to the link and one per
- * neighbour compared.  Returns 0 or -ENOMEM.
+ * *@search the nodes read while descending to the link (the neighbours
+ * it merges with lie on that path).  Returns 0, -EEXIST when it overlaps
+ * a free block after all (nothing changed), or -ENOMEM.
  */
 int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64_t *search);
+
+/*
+ * free_tree_release() in two steps, for a caller that descends another
+ * tree at the same time (the descents' loads then overlap): the empty
+ * slot where a block starting at @addr goes, reached one level per
+ * free_slot_step(), then free_tree_release_at() there.  Since the block
+ * overlaps no free block, its start alone decides each turn, and the
+ * slot is the one a descent by [addr, addr + size) reaches.
+ */
+struct free_slot {
+	struct rb_node **link, *parent;
+	struct vm_free *prev, *next;	/* the blocks around the slot, or NULL */
+};
+
+/* The slot search begins at the root. */
+void free_slot_start(struct free_tree *ft, struct free_slot *s);
+
+/*
+ * Examines the node at s->link (counting it in *@search) and moves the
+ * slot below it, toward @addr.  Returns false, without counting, once
+ * s->link is empty: the slot is found.
+ */
+static inline bool free_slot_step(struct free_slot *s, uint64_t addr, uint64_t *search)
+{
+	struct rb_node *n = *s->link;
+	struct vm_free *va;
+
+	if (!n)
+		return false;
+	va = rb_entry(n, struct vm_free, rb);
+	++*search;
+	s->parent = n;
+	if (addr < va->start) {
+		s->next = va;
+		s->link = &n->left;
+	} else {
+		s->prev = va;
+		s->link = &n->right;
+	}
+	return true;
+}
+
+/*
+ * Gives [addr, addr + size) back at slot @s, found by free_slot_step()
+ * for @addr with no change to the tree since.  Returns as
+ * free_tree_release() does.
+ */
+int free_tree_release_at(struct free_tree *ft, const struct free_slot *s, uint64_t addr,
+			 uint64_t size);
 
 /*
  * Red-black properties, blocks sorted, non-empty, inside [lo, hi), never
