@@ -113,9 +113,9 @@ static uint64_t span_now(struct span *sp, const struct replay_engine *e)
 {
 	while (sp->n) {
 		const struct end_entry *top = &sp->e[0];
-		const struct track_id *id = &e->track.ids[top->id];
+		const struct track_id *id = track_id_find(&e->track, top->id);
 
-		if (id->placed && in_main_window(e, id->addr, id->size) &&
+		if (id && id->placed && in_main_window(e, id->addr, id->size) &&
 		    clipped_end(e, id->addr, id->size) == top->end)
 			return top->end - e->w.main_lo;
 		heap_pop(sp);
@@ -149,10 +149,9 @@ static int span_freed(void *state, struct replay_worker *w, const struct replay_
 static int span_step(void *state, struct replay_worker *w, size_t index)
 {
 	struct span *sp = state;
-	const struct vmt_trace *t = w->e->t;
 	uint64_t span;
 
-	if (t->ev[index].op == VMT_LIVE && index + 1 < t->nev && t->ev[index + 1].op == VMT_LIVE)
+	if (replay_in_snapshot(w->e, index))
 		return 0;
 	span = span_now(sp, w->e);
 	if (span > sp->max_span)
