@@ -796,9 +796,69 @@ out:
 	return ret;
 }
 
-int vmt_bin_stream_open(const char *path, bool verify_checksum, struct vmt_trace *t,
-			struct vmt_bin_stream **out, struct vmt_err *err)
+/* Whether the last @have bytes held, at the end of the file, are no footer. */
+static int stream_no_footer(struct vmt_bin_stream *s, size_t have, struct vmt_err *err)
 {
+	struct bin_reader R = stream_reader(s, err);
+
+	if (have >= VMT_BIN_FOOTER_SIZE &&
+	    !memcmp(s->buf + s->end - VMT_BIN_FOOTER_SIZE + VMT_BIN_FOOT_MAGIC,
+		    VMT_BIN_FOOTER_MAGIC, 8))
+		return 0;
+	return bad(&R, s->pos + have - (have < VMT_BIN_FOOTER_SIZE ? 0 :
+					VMT_BIN_FOOTER_SIZE - VMT_BIN_FOOT_MAGIC),
+		   "no footer magic: truncated, or not a whole file");
+}
+
+/* The checksum of everything consumed, against the footer held at start. */
+static int stream_checksum(struct vmt_bin_stream *s, struct vmt_err *err)
+{
+	const unsigned char *f = s->buf + s->start;
+	struct bin_reader R = stream_reader(s, err);
+	uint64_t want, got;
+
+	if (!s->hash)
+		return 0;
+	XXH3_64bits_update(s->hash, f, VMT_BIN_FOOT_CHECKSUM);
+	got = XXH3_64bits_digest(s->hash);
+	want = get64(f + VMT_BIN_FOOT_CHECKSUM);
+	if (got != want)
+		return bad(&R, s->pos + VMT_BIN_FOOT_CHECKSUM,
+			   "checksum 0x%016" PRIx64 " does not match the content (0x%016" PRIx64 ")",
+			   want, got);
+	return 0;
+}
+
+/*
+ * After a table or event error @ret (its message in @first): reads to the
+ * end for the checksum, which, when it does not match, explains the error
+ * and is said instead, as vmt_bin_parse() does.
+ */
+static int stream_fail(struct vmt_bin_stream *s, int ret, const struct vmt_err *first,
+		       struct vmt_err *err)
+{
+	size_t have;
+
+	s->done = true;
+	while (ret == -EINVAL && s->hash) {
+		if (stream_fill(s, STREAM_HOLD, err) || stream_no_footer(s, s->end - s->start, err))
+			return -EINVAL;
+		have = s->end - s->start;
+		stream_take(s, have - VMT_BIN_FOOTER_SIZE);
+		if (s->eof) {
+			if (stream_checksum(s, err))
+				return -EINVAL;
+			break;
+		}
+	}
+	vmt_err_set(err, "%s", first->msg);
+	return ret;
+}
+
+int vmt_bin_stream_open(const char *path, bool verify_checksum, struct vmt_trace *t,
+			struct vmt_bin_stream **out, struct vmt_err *caller_err)
+{
+	struct vmt_err first = { { 0 } }, *err = caller_err;
 	struct vmt_bin_stream *s;
 	unsigned char *meta = NULL;
 	char *strs;
@@ -810,6 +870,8 @@ int vmt_bin_stream_open(const char *path, bool verify_checksum, struct vmt_trace
 	*out = s;
 	if (ret)
 		goto out;
+	/* Errors from here on may be a checksum's: said at the end (stream_fail). */
+	err = &first;
 	meta_bytes = (uint64_t)s->L.nmeta * VMT_BIN_META_SIZE;
 	s->L.meta_off = VMT_BIN_HEADER_SIZE;
 	if ((ret = stream_read_grown(s, meta_bytes, "meta entries", (char **)&meta, err)))
@@ -848,34 +910,23 @@ out:
 	free(meta);
 	if (ret == -ENOMEM)
 		vmt_err_set(err, "%s: out of memory", path);
+	if (ret && err == &first)
+		ret = stream_fail(s, ret, &first, caller_err);
 	return ret;
 }
 
-/* The footer, once the events are read: count, lost events, magic, checksum. */
+/* The footer, once the events are read: count, lost events, checksum. */
 static int stream_footer(struct vmt_bin_stream *s, struct vmt_trace *t, struct vmt_err *err)
 {
 	const unsigned char *f = s->buf + s->start;
 	struct bin_reader R = stream_reader(s, err);
-	uint64_t want, got;
 
-	if (memcmp(f + VMT_BIN_FOOT_MAGIC, VMT_BIN_FOOTER_MAGIC, 8))
-		return bad(&R, s->pos + VMT_BIN_FOOT_MAGIC,
-			   "no footer magic: truncated, or not a whole file");
 	if (get64(f + VMT_BIN_FOOT_COUNT) != s->nev)
 		return bad(&R, s->pos + VMT_BIN_FOOT_COUNT,
 			   "footer counts %" PRIu64 " events but the file holds %" PRIu64,
 			   get64(f + VMT_BIN_FOOT_COUNT), s->nev);
 	t->lost_events = get64(f + VMT_BIN_FOOT_LOST);
-	if (!s->hash)
-		return 0;
-	XXH3_64bits_update(s->hash, f, VMT_BIN_FOOT_CHECKSUM);
-	got = XXH3_64bits_digest(s->hash);
-	want = get64(f + VMT_BIN_FOOT_CHECKSUM);
-	if (got != want)
-		return bad(&R, s->pos + VMT_BIN_FOOT_CHECKSUM,
-			   "checksum 0x%016" PRIx64 " does not match the content (0x%016" PRIx64 ")",
-			   want, got);
-	return 0;
+	return stream_checksum(s, err);
 }
 
 int vmt_bin_stream_read(struct vmt_bin_stream *s, struct vmt_trace *t, struct vmt_event *ev,
@@ -891,31 +942,32 @@ int vmt_bin_stream_read(struct vmt_bin_stream *s, struct vmt_trace *t, struct vm
 	if ((ret = stream_fill(s, max * VMT_BIN_RECORD_SIZE + VMT_BIN_FOOTER_SIZE, err)))
 		return ret;
 	have = s->end - s->start;
-	if (have < VMT_BIN_FOOTER_SIZE)
-		return stream_truncated(s, "events: no room for the footer", err);
-	k = (have - VMT_BIN_FOOTER_SIZE) / VMT_BIN_RECORD_SIZE;
-	k = k < max ? k : max;
-	if (s->eof && have - VMT_BIN_FOOTER_SIZE == k * VMT_BIN_RECORD_SIZE && !k) {
-		s->done = true;
-		return stream_footer(s, t, err);
-	}
-	if (!k) {
+	if (s->eof && have < VMT_BIN_FOOTER_SIZE + VMT_BIN_RECORD_SIZE) {
 		struct bin_reader R = stream_reader(s, err);
 
-		return bad(&R, s->L.ev_off, "events: not a whole number of %d-byte records",
-			   VMT_BIN_RECORD_SIZE);
+		s->done = true;
+		if ((ret = stream_no_footer(s, have, err)))
+			return ret;
+		if (have > VMT_BIN_FOOTER_SIZE)
+			return bad(&R, s->L.ev_off, "events: not a whole number of %d-byte records",
+				   VMT_BIN_RECORD_SIZE);
+		return stream_footer(s, t, err);
 	}
+	k = (have - VMT_BIN_FOOTER_SIZE) / VMT_BIN_RECORD_SIZE;
+	k = k < max ? k : max;
 	memcpy(ev, s->buf + s->start, k * VMT_BIN_RECORD_SIZE);
 	for (size_t i = 0; i < k; i++) {
 		const char *problem = event_problem(&ev[i], &s->lim);
 
 		if (problem) {
-			struct bin_reader R = stream_reader(s, err);
+			struct vmt_err first = { { 0 } };
+			struct bin_reader R = stream_reader(s, &first);
 
-			return bad(&R, s->pos + i * VMT_BIN_RECORD_SIZE,
-				   "event %" PRIu64 ": %s (op %u, flags 0x%02x, id %" PRIu32
-				   ", attrs %" PRIu32 ")", s->nev + i, problem, ev[i].op,
-				   ev[i].flags, ev[i].id, ev[i].attrs);
+			ret = bad(&R, s->pos + i * VMT_BIN_RECORD_SIZE,
+				  "event %" PRIu64 ": %s (op %u, flags 0x%02x, id %" PRIu32
+				  ", attrs %" PRIu32 ")", s->nev + i, problem, ev[i].op,
+				  ev[i].flags, ev[i].id, ev[i].attrs);
+			return stream_fail(s, ret, &first, err);
 		}
 	}
 	stream_take(s, k * VMT_BIN_RECORD_SIZE);
