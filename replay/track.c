@@ -34,6 +34,7 @@
 #include "allocator/busy_map.h"
 #include "lib/bigmem.h"
 #include "lib/vmmath.h"
+#include "replay/id_set.h"
 #include "replay/track.h"
 
 enum id_fate {
@@ -56,7 +57,7 @@ struct judge {
 	const struct replay_windows *w;
 	struct track *tk;
 	struct id_map live;		/* of struct judged_id */
-	uint64_t *named;		/* a bit per id: made live once */
+	struct id_set named;		/* the ids made live once */
 	size_t nids;
 	struct busy_map *kernel_map;
 	bool snapshot;			/* the copy has the live lines */
@@ -69,7 +70,7 @@ static enum id_fate fate_of(const struct judge *j, uint32_t id)
 {
 	if (id_map_find(&j->live, id))
 		return ID_LIVE;
-	return j->named[id / 64] & (1ull << (id % 64)) ? ID_FREED : ID_NEVER;
+	return id_set_has(&j->named, id) ? ID_FREED : ID_NEVER;
 }
 
 /* @id is live from now on: its record, or NULL on ENOMEM. */
@@ -77,8 +78,7 @@ static struct judged_id *make_live(struct judge *j, uint32_t id)
 {
 	bool added;
 
-	j->named[id / 64] |= 1ull << (id % 64);
-	return id_map_get(&j->live, id, &added);
+	return id_set_add(&j->named, id) ? NULL : id_map_get(&j->live, id, &added);
 }
 
 /* An inconsistency: the stop error under --strict, else counted in *@counter. */
@@ -244,8 +244,7 @@ static int judge_begin(struct judge *j, struct track_copy *c, bool snapshot)
 	j->c = c;
 	j->snapshot = snapshot;
 	c->stop = SIZE_MAX;
-	j->named = bigmem_zalloc((j->nids + 63) / 64 * sizeof(*j->named));
-	if (!j->named || id_map_init(&j->live, sizeof(struct judged_id)) ||
+	if (id_set_init(&j->named, j->nids) || id_map_init(&j->live, sizeof(struct judged_id)) ||
 	    busy_map_create(&j->kernel_map))
 		return -ENOMEM;
 	return 0;
@@ -279,8 +278,7 @@ static void judge_end(struct judge *j)
 	busy_map_destroy(j->kernel_map);
 	j->kernel_map = NULL;
 	id_map_free(&j->live);
-	bigmem_free(j->named, (j->nids + 63) / 64 * sizeof(*j->named));
-	j->named = NULL;
+	id_set_free(&j->named);
 }
 
 /* Judges one whole copy of j->t into @c. */
