@@ -146,8 +146,10 @@ static int replay_live(struct replay_worker *w, struct replay_op *op)
 	op->addr = ev->va;
 	op->size = ev->size;
 	ret = e->o->model->reserve(e->m, ev->va, ev->size);
-	if (!ret && !(ret = track_id_place(&e->track, op->gid, ev->va, ev->size)))
+	if (!ret) {
+		*track_id_find(&e->track, op->gid) = (struct track_id){ ev->va, ev->size, true };
 		RUN_HOOKS(e, ret, HOOKS_WATCHING, live, w, op);
+	}
 	section_exit(w, SECTION_WATCH, held, 0);
 	if (ret)
 		return replay_worker_error(w, ret, "live %s: reserving 0x%" PRIx64 " failed: %s",
@@ -197,17 +199,15 @@ static int replay_alloc(struct replay_worker *w, struct replay_op *op)
 					   replay_id_name(e, ev), strerror(-ret));
 	}
 	op->placed = !ret;
-	ret = 0;
 	if (!op->placed)
 		w->failed_allocs++;
 	else if (!op->kernel_failed)
-		ret = track_id_place(&e->track, op->gid, op->addr, op->size);
+		*track_id_find(&e->track, op->gid) = (struct track_id){ op->addr, op->size, true };
 	if (!op->kernel_failed && (ev->flags & VMT_F_VA)) {
 		w->kernel_va_allocs++;
 		w->kernel_va_matches += op->placed && ev->va == op->addr;
 	}
-	if (!ret)
-		ret = histogram_add(&w->alloc_search, op->search);
+	ret = histogram_add(&w->alloc_search, op->search);
 	RUN_HOOKS(e, ret, HOOKS_WATCHING, alloc, w, op);
 	section_exit(w, LOCK_OP_ALLOC, held, steps);
 	RUN_HOOKS(e, ret, HOOKS_RECORDING, alloc, w, op);
@@ -226,16 +226,16 @@ static int replay_alloc(struct replay_worker *w, struct replay_op *op)
 static int replay_free(struct replay_worker *w, struct replay_op *op, bool replay)
 {
 	struct replay_engine *e = w->e;
-	const struct track_id *id = track_id_find(&e->track, op->gid);
+	struct track_id *id = track_id_find(&e->track, op->gid);
 	bool kept = false;
 	uint64_t held;
 	int ret = 0;
 
-	if (replay && id && id->placed) {
+	if (replay && id->placed) {
 		op->placed = true;
 		op->addr = id->addr;
 		op->size = id->size;
-		track_id_unplace(&e->track, op->gid);
+		id->placed = false;
 		RUN_HOOKS(e, ret, HOOKS_ALL, keep, w, op, &kept);
 		if (!ret && !kept) {
 			ret = replay_engine_release(w, op->addr, op->size, &op->search);
@@ -285,7 +285,7 @@ int replay_engine_event(struct replay_worker *w, size_t index, unsigned copy)
 	struct replay_engine *e = w->e;
 	const struct vmt_event *ev = replay_event(e, index);
 	const struct track_copy *c = track_copy_of(&e->track, copy);
-	struct replay_op op = { .ev = ev, .gid = ev->id + copy * (uint32_t)e->track.nids };
+	struct replay_op op = { .ev = ev, .gid = track_gid(&e->track, ev, index, copy) };
 	int ret = 0;
 
 	w->index = index;

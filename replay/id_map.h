@@ -13,10 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Each slot: the key (id + 1; 0: empty) then the record, in one line of
+ * cache where the record allows: one miss per lookup. */
 struct id_map {
-	uint32_t *keys;		/* id + 1; 0: empty slot */
-	unsigned char *values;	/* cap records of value_size bytes */
-	size_t value_size, cap, count;
+	unsigned char *slots;
+	size_t value_size, slot_size, cap, count;
 };
 
 /* An empty map of @value_size-byte records.  0 or -ENOMEM. */

@@ -32,15 +32,33 @@ static double clock_seconds(clockid_t clock)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* The clocks of one replay: they start again after the snapshot. */
+/*
+ * The clocks of one replay: they start again after the snapshot, and
+ * leave out what a loaded trace does before its replay (reading and
+ * judging a streamed one's blocks: clock_pause() to clock_resume()).
+ */
 struct replay_clock {
 	double t0, cpu0;
+	double paused, cpu_paused;	/* when paused */
 };
 
 static void clock_start(struct replay_clock *c)
 {
 	c->t0 = clock_seconds(CLOCK_MONOTONIC);
 	c->cpu0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+}
+
+static void clock_pause(struct replay_clock *c)
+{
+	c->paused = clock_seconds(CLOCK_MONOTONIC);
+	c->cpu_paused = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+}
+
+/* The time since clock_pause() does not count. */
+static void clock_resume(struct replay_clock *c)
+{
+	c->t0 += clock_seconds(CLOCK_MONOTONIC) - c->paused;
+	c->cpu0 += clock_seconds(CLOCK_THREAD_CPUTIME_ID) - c->cpu_paused;
 }
 
 /* Replays the @n events the engine holds from e->ev_first. */
@@ -54,7 +72,9 @@ static int replay_block(struct replay_engine *e, struct replay_worker *w, size_t
 		/* A free finds its id's state where the alloc left it, long
 		 * ago and out of cache: fetch it a few events ahead. */
 		if (i + ID_PREFETCH_AHEAD < end)
-			track_id_prefetch(&e->track, replay_event(e, i + ID_PREFETCH_AHEAD)->id);
+			track_id_prefetch(&e->track,
+					  track_gid(&e->track, replay_event(e, i + ID_PREFETCH_AHEAD),
+						    i + ID_PREFETCH_AHEAD, 0));
 		if ((ret = replay_engine_event(w, i, 0)) || (ret = replay_engine_step(w, i))) {
 			vmt_err_set(err, "%s", w->err.msg);
 			return ret;
@@ -197,15 +217,19 @@ int replay_stream_run(const struct replay_stream *rs, const struct replay_opts *
 		if (n)
 			buf[0] = buf[n];
 		e.ev_first += n;
+		clock_pause(&clock);
 		if ((ret = vmt_bin_stream_read(bs, &header, buf + 1, STREAM_BLOCK, &n, err)))
 			goto out;
 		if (!n)
 			break;
 		e.ev = buf + 1;
-		if ((ret = track_judge_block(&e.track, e.ev, e.ev_first, n)) ||
-		    (ret = replay_block(&e, &w, n, &clock, &p, err)))
+		if ((ret = track_judge_block(&e.track, e.ev, e.ev_first, n)))
+			goto out;
+		clock_resume(&clock);
+		if ((ret = replay_block(&e, &w, n, &clock, &p, err)))
 			goto out;
 	}
+	clock_resume(&clock);
 	track_judge_end(&e.track, s);
 	ret = replay_end(&e, &w, &clock, &p, s);
 out:

@@ -82,7 +82,7 @@ static bool entry_current(const struct replay_engine *e, const struct end_entry 
 {
 	const struct track_id *id = track_id_find(&e->track, x->id);
 
-	return id && id->placed && in_main_window(e, id->addr, id->size) &&
+	return id->placed && in_main_window(e, id->addr, id->size) &&
 	       clipped_end(e, id->addr, id->size) == x->end;
 }
 

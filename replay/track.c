@@ -33,7 +33,9 @@
 
 #include "allocator/busy_map.h"
 #include "lib/bigmem.h"
+#include "lib/grow.h"
 #include "lib/vmmath.h"
+#include "replay/id_map.h"
 #include "replay/id_set.h"
 #include "replay/track.h"
 
@@ -49,6 +51,7 @@ enum id_fate {
  */
 struct judged_id {
 	struct vm_busy *kernel;		/* its range in the kernel's map, or NULL */
+	uint32_t slot;			/* streamed: its slot (track.h) */
 };
 
 struct judge {
@@ -61,6 +64,11 @@ struct judge {
 	size_t nids;
 	struct busy_map *kernel_map;
 	bool snapshot;			/* the copy has the live lines */
+	/* Streamed: the slots given back, and the next never given. */
+	uint32_t *free_slots;
+	size_t nfree, free_cap;
+	uint32_t next_slot;
+	uint32_t slot;			/* the slot of the event being judged */
 	struct replay_summary n;	/* this copy's counts */
 	struct track_copy *c;
 	size_t index;
@@ -73,12 +81,56 @@ static enum id_fate fate_of(const struct judge *j, uint32_t id)
 	return id_set_has(&j->named, id) ? ID_FREED : ID_NEVER;
 }
 
+/* A slot for an id made live (streamed), its record in tk->ids not placed. */
+static int take_slot(struct judge *j, uint32_t *slot)
+{
+	struct track *tk = j->tk;
+	struct track_id *ids;
+	size_t cap;
+
+	if (j->nfree) {
+		*slot = j->free_slots[--j->nfree];
+		return 0;
+	}
+	if (j->next_slot == UINT32_MAX)
+		return -E2BIG;
+	if (j->next_slot >= tk->ids_cap) {
+		cap = tk->ids_cap * 2;
+		if (!(ids = bigmem_resize(tk->ids, tk->ids_cap * sizeof(*ids), cap * sizeof(*ids))))
+			return -ENOMEM;
+		memset(ids + tk->ids_cap, 0, (cap - tk->ids_cap) * sizeof(*ids));
+		tk->ids = ids;
+		tk->ids_cap = cap;
+	}
+	*slot = j->next_slot++;
+	return 0;
+}
+
+/* A freed id's slot, for the next id made live. */
+static int give_slot(struct judge *j, uint32_t slot)
+{
+	uint32_t *free_slots = grow_array(j->free_slots, &j->free_cap, j->nfree,
+					  sizeof(*free_slots), 1024);
+
+	if (!free_slots)
+		return -ENOMEM;
+	j->free_slots = free_slots;
+	j->free_slots[j->nfree++] = slot;
+	return 0;
+}
+
 /* @id is live from now on: its record, or NULL on ENOMEM. */
 static struct judged_id *make_live(struct judge *j, uint32_t id)
 {
+	struct judged_id *rec;
 	bool added;
 
-	return id_set_add(&j->named, id) ? NULL : id_map_get(&j->live, id, &added);
+	if (id_set_add(&j->named, id) || !(rec = id_map_get(&j->live, id, &added)))
+		return NULL;
+	if (j->tk->slot_of && take_slot(j, &rec->slot))
+		return NULL;
+	j->slot = rec->slot;
+	return rec;
 }
 
 /* An inconsistency: the stop error under --strict, else counted in *@counter. */
@@ -205,7 +257,10 @@ static int judge_free(struct judge *j, const struct vmt_event *ev, bool *replay)
 	id = id_map_find(&j->live, ev->id);
 	if (id->kernel)
 		busy_map_remove(j->kernel_map, id->kernel);
+	j->slot = id->slot;
 	id_map_remove(&j->live, ev->id);
+	if (j->tk->slot_of && give_slot(j, j->slot))
+		return -ENOMEM;
 	*replay = true;
 	return 0;
 }
@@ -260,7 +315,10 @@ static int judge_block(struct judge *j, const struct vmt_event *ev, size_t first
 		bool replay = false;
 
 		j->index = first + i;
+		j->slot = 0;
 		ret = judge_event(j, &ev[i], j->snapshot, &replay);
+		if (j->tk->slot_of)
+			j->tk->slot_of[i] = j->slot;
 		if (ret == -ENOMEM)
 			return ret;
 		if (ret) {
@@ -275,6 +333,8 @@ static int judge_block(struct judge *j, const struct vmt_event *ev, size_t first
 
 static void judge_end(struct judge *j)
 {
+	free(j->free_slots);
+	j->free_slots = NULL;
 	busy_map_destroy(j->kernel_map);
 	j->kernel_map = NULL;
 	id_map_free(&j->live);
@@ -322,7 +382,8 @@ int track_init(struct track *tk, const struct vmt_trace *t, const struct replay_
 	tk->nids = t->ids.count ? t->ids.count : 1;
 	tk->copies = copies;
 	j.nids = tk->nids;
-	tk->ids = bigmem_zalloc(tk->nids * copies * sizeof(*tk->ids));
+	tk->ids_cap = tk->nids * copies;
+	tk->ids = bigmem_zalloc(tk->ids_cap * sizeof(*tk->ids));
 	if (!tk->ids) {
 		ret = -ENOMEM;
 		goto out;
@@ -346,12 +407,14 @@ int track_init_stream(struct track *tk, const struct vmt_trace *t,
 	memset(tk, 0, sizeof(*tk));
 	tk->nids = nids ? nids : 1;
 	tk->copies = 1;
-	tk->mapped = true;
 	tk->stream = stream;
-	if (id_map_init(&tk->placed, sizeof(struct track_id)) ||
+	tk->ids_cap = 1024;
+	if (!(tk->ids = bigmem_zalloc(tk->ids_cap * sizeof(*tk->ids))) ||
 	    !(tk->judge = calloc(1, sizeof(*tk->judge))))
 		goto out;
-	*tk->judge = (struct judge){ .t = t, .o = o, .w = w, .tk = tk, .nids = tk->nids };
+	/* Slot 0 stays unplaced: the gid of events that place nothing. */
+	*tk->judge = (struct judge){ .t = t, .o = o, .w = w, .tk = tk, .nids = tk->nids,
+				     .next_slot = 1 };
 	ret = judge_begin(tk->judge, &tk->copy[0], true);
 out:
 	return ret;
@@ -361,10 +424,14 @@ int track_judge_block(struct track *tk, const struct vmt_event *ev, size_t first
 {
 	struct track_copy *c = &tk->copy[0];
 	uint8_t *replay = realloc(c->replay, n + 1);
+	uint32_t *slot_of = replay ? realloc(tk->slot_of, (n + 1) * sizeof(*slot_of)) : NULL;
 
-	if (!replay)
+	if (replay)
+		c->replay = replay;
+	if (slot_of)
+		tk->slot_of = slot_of;
+	if (!replay || !slot_of)
 		return -ENOMEM;
-	c->replay = replay;
 	c->first = first;
 	return judge_block(tk->judge, ev, first, n);
 }
@@ -372,26 +439,6 @@ int track_judge_block(struct track *tk, const struct vmt_event *ev, size_t first
 void track_judge_end(struct track *tk, struct replay_summary *s)
 {
 	add_counts(s, &tk->judge->n, 1);
-}
-
-int track_id_place(struct track *tk, uint32_t gid, uint64_t addr, uint64_t size)
-{
-	struct track_id *id;
-	bool added;
-
-	id = tk->mapped ? id_map_get(&tk->placed, gid, &added) : &tk->ids[gid];
-	if (!id)
-		return -ENOMEM;
-	*id = (struct track_id){ addr, size, true };
-	return 0;
-}
-
-void track_id_unplace(struct track *tk, uint32_t gid)
-{
-	if (tk->mapped)
-		id_map_remove(&tk->placed, gid);
-	else
-		tk->ids[gid].placed = false;
 }
 
 const char *track_id_name(struct track *tk, const struct vmt_trace *t, uint32_t id)
@@ -409,8 +456,8 @@ void track_free(struct track *tk)
 		judge_end(tk->judge);
 		free(tk->judge);
 	}
-	id_map_free(&tk->placed);
-	bigmem_free(tk->ids, tk->nids * tk->copies * sizeof(*tk->ids));
+	bigmem_free(tk->ids, tk->ids_cap * sizeof(*tk->ids));
+	free(tk->slot_of);
 	free(tk->copy[0].replay);
 	free(tk->copy[1].replay);
 	memset(tk, 0, sizeof(*tk));

@@ -20,7 +20,6 @@
 #include <stdint.h>
 
 #include "lib/diag.h"
-#include "replay/id_map.h"
 #include "replay/replay_prep.h"
 #include "trace/trace_bin.h"
 #include "trace/trace_text.h"
@@ -47,12 +46,16 @@ struct track_copy {
 struct judge;
 
 struct track {
-	/* Loaded traces: copies * nids records, copy k's id i at k * nids + i.
-	 * Streamed ones (`mapped`): only the placed ids, in a map, so that
-	 * memory follows the ids alive at once. */
+	/*
+	 * Indexed by an event's gid (track_gid()).  Loaded traces: copies *
+	 * nids records, copy k's id i at k * nids + i.  Streamed ones: one
+	 * per slot, a slot being what the judge gives an id while it is live
+	 * (and takes back at its free), so that memory follows the ids alive
+	 * at once; slot 0 is never placed (unknown frees, failed allocs).
+	 */
 	struct track_id *ids;
-	struct id_map placed;
-	bool mapped;
+	size_t ids_cap;		/* records of ids */
+	uint32_t *slot_of;	/* streamed: the slot of each event of the block */
 	size_t nids;		/* ids of one copy (at least 1) */
 	unsigned copies;
 	/* [0]: copy 0, which has the snapshot; [1]: every copy > 0, which
@@ -96,26 +99,26 @@ static inline const struct track_copy *track_copy_of(const struct track *tk, uns
 }
 
 /*
- * Where the model holds id @gid's area: the one place that maps an id to
- * its state.  NULL when a streamed replay's id is not placed.
+ * The index of event @index's (@ev's) per-id state in copy @copy: the one
+ * place that maps an id to its state.
  */
-static inline struct track_id *track_id_find(const struct track *tk, uint32_t gid)
+static inline uint32_t track_gid(const struct track *tk, const struct vmt_event *ev,
+				 size_t index, unsigned copy)
 {
-	return tk->mapped ? (struct track_id *)id_map_find(&tk->placed, gid) : &tk->ids[gid];
+	if (tk->slot_of)
+		return tk->slot_of[index - tk->copy[0].first];
+	return ev->id + copy * (uint32_t)tk->nids;
 }
 
-/* The model now holds [addr, addr + size) for @gid.  0 or -ENOMEM. */
-int track_id_place(struct track *tk, uint32_t gid, uint64_t addr, uint64_t size);
-
-/* The model no longer holds @gid's area (a pointer to it is then stale). */
-void track_id_unplace(struct track *tk, uint32_t gid);
+/* Where the model holds @gid's area. */
+static inline struct track_id *track_id_find(const struct track *tk, uint32_t gid)
+{
+	return &tk->ids[gid];
+}
 
 static inline void track_id_prefetch(const struct track *tk, uint32_t gid)
 {
-	if (tk->mapped)
-		id_map_prefetch(&tk->placed, gid);
-	else
-		__builtin_prefetch(&tk->ids[gid], 1);
+	__builtin_prefetch(&tk->ids[gid], 1);
 }
 
 /* The name of id @id of @t, for messages. */

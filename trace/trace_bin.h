@@ -110,4 +110,26 @@ void vmt_bin_stream_close(struct vmt_bin_stream *s);
 int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
 		  struct vmt_err *err);
 
+/*
+ * Writing a binary trace whose events come one at a time, for traces
+ * larger than memory.  @t gives the header, meta and text table; the id
+ * table holds @nids names, id_name(i, name) writing id i's into @name
+ * (VMT_ID_MAX + 1 bytes): they must come in ascending byte order, the
+ * first (i = 0) empty, and an event's id is its name's index.  Events go
+ * through vmt_bin_writer_event() (-EINVAL with `name: event N: what` for
+ * one the reader would not accept), the footer through
+ * vmt_bin_writer_end(), which frees the writer and returns 0 or the
+ * write's negative errno; vmt_bin_writer_free() gives up.  Open returns 0
+ * or -ENOMEM; free *@w in both cases.
+ */
+struct vmt_bin_writer;
+
+int vmt_bin_writer_open(const char *name, const struct vmt_trace *t, uint32_t nids,
+			void (*id_name)(uint32_t i, char *name), FILE *f,
+			struct vmt_bin_writer **w, struct vmt_err *err);
+int vmt_bin_writer_event(struct vmt_bin_writer *w, const struct vmt_event *ev,
+			 struct vmt_err *err);
+int vmt_bin_writer_end(struct vmt_bin_writer *w);
+void vmt_bin_writer_free(struct vmt_bin_writer *w);
+
 #endif /* VMTRACE_TRACE_BIN_H */
