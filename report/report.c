@@ -71,6 +71,7 @@ static int print_timing(FILE *f, const struct report *rep, FILE *csv, struct vmt
 	if ((ret = report_replay_times(f, rep)) || (ret = report_patterns(f, rep->opts, err)))
 		return ret;
 	report_benchmarks(f, rep);
+	report_stream(f, rep);
 	report_scaling(f, rep, csv);
 	return report_live_scaling(f, rep, err);
 }
