@@ -951,8 +951,9 @@ int vmt_bin_stream_read(struct vmt_bin_stream *s, struct vmt_trace *t, struct vm
 		if ((ret = stream_no_footer(s, have, err)))
 			return ret;
 		if (have > VMT_BIN_FOOTER_SIZE)
-			return bad(&R, s->L.ev_off, "events: not a whole number of %d-byte records",
-				   VMT_BIN_RECORD_SIZE);
+			return bad(&R, s->L.ev_off, "events: %" PRIu64 " bytes is not a whole number "
+				   "of %d-byte records", s->pos - s->L.ev_off + have -
+				   VMT_BIN_FOOTER_SIZE, VMT_BIN_RECORD_SIZE);
 		return stream_footer(s, t, err);
 	}
 	k = (have - VMT_BIN_FOOTER_SIZE) / VMT_BIN_RECORD_SIZE;
