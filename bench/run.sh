@@ -5,6 +5,7 @@
 #   floors.sh        what this machine charges for the accesses the targets
 #                    cannot avoid (the ceilings in RESULTS.md)
 #   replay.sh        replay throughput at 100 000 live areas
+#   stream.sh        streamed replay of 10M and 100M-event traces: peak memory, read share
 #   live_scaling.sh  search length and time per alloc, 1 000..1 000 000 live
 #   threads.sh       multi-threaded replay, 1 thread to twice the cores (at most 8), 3 runs each
 #   plots.sh         the timing figures of this run (threads, live, holds) into plots/
@@ -22,6 +23,7 @@ bench/host.sh bench/results/host.json
 bench/read.sh
 bench/floors.sh
 bench/replay.sh
+bench/stream.sh
 bench/live_scaling.sh bench/results/live.csv
 bench/threads.sh bench/results/threads > bench/results/threads.list
 bench/plots.sh

@@ -350,30 +350,25 @@ static int parse_request(int argc, char **argv, struct replay_request *r)
  * inside [lo, hi).  The replay goes on (a window may be chosen to cut), but
  * says so in one line on stderr, since the figures then describe a sliver.
  */
-static void warn_outside_range(const struct vmt_trace *t, const struct replay_opts *o)
+static void warn_outside_range(const struct replay_scan *sc, const struct replay_opts *o)
 {
-	size_t areas = 0, areas_out = 0, placed = 0, placed_out = 0;
-
 	if (!o->has_range)
 		return;
-	for (size_t i = 0; i < t->nev; i++) {
-		const struct vmt_event *ev = &t->ev[i];
-		bool outside = ev->va < o->range_lo || ev->va > o->range_hi ||
-			       ev->size > o->range_hi - ev->va;
-
-		if (ev->op == VMT_LIVE) {
-			areas++;
-			areas_out += outside;
-		} else if (ev->op == VMT_ALLOC && (ev->flags & VMT_F_VA)) {
-			placed++;
-			placed_out += outside;
-		}
-	}
-	if (2 * areas_out > areas || 2 * placed_out > placed)
+	if (2 * sc->areas_out > sc->areas || 2 * sc->placed_out > sc->placed)
 		fprintf(stderr, "vmtrace replay: warning: --range 0x%" PRIx64 ":0x%" PRIx64
 			" leaves %zu of %zu snapshot areas and %zu of %zu allocs with va= "
-			"outside the window\n", o->range_lo, o->range_hi, areas_out, areas,
-			placed_out, placed);
+			"outside the window\n", o->range_lo, o->range_hi, sc->areas_out, sc->areas,
+			sc->placed_out, sc->placed);
+}
+
+/*
+ * Whether the replay can read the trace as a stream: single-threaded, and
+ * no option that names an id per row or keeps a record per id.
+ */
+static bool streamable(const struct replay_request *r)
+{
+	return !r->o.threads && !r->outputs[EVENTS].path && !r->outputs[MISMATCHES].path &&
+	       !r->o.reference;
 }
 
 /* The summary table: one column per model, each named above it. */
@@ -397,14 +392,28 @@ static int run_request(struct replay_request *r, struct vmt_err *err)
 {
 	const struct replay_opts *o = &r->o;
 	struct output *outputs = r->outputs;
-	struct vmt_trace t = { 0 };
+	struct vmt_trace loaded = { 0 };
+	const struct vmt_trace *t = &loaded;
+	struct replay_stream *rs = NULL;
+	struct replay_scan scan;
 	bool to_stdout = false;
-	int ret;
+	int ret = -ENOTSUP;
 
-	ret = vmt_trace_load(o->trace_name, &t, err);
-	if (ret)
+	if (streamable(r))
+		ret = replay_stream_open(o->trace_name, o, &rs, err);
+	if (!ret) {
+		t = replay_stream_header(rs);
+		scan = *replay_stream_scan(rs);
+	} else if (ret == -ENOTSUP) {
+		replay_stream_close(rs);
+		rs = NULL;
+		if ((ret = vmt_trace_load(o->trace_name, &loaded, err)))
+			goto out;
+		replay_scan_trace(t, o, &scan);
+	} else {
 		goto out;
-	warn_outside_range(&t, o);
+	}
+	warn_outside_range(&scan, o);
 	for (int i = 0; i < NOUTPUTS; i++)
 		if ((ret = output_open(&outputs[i], err)))
 			goto out;
@@ -415,13 +424,14 @@ static int run_request(struct replay_request *r, struct vmt_err *err)
 		one.model = r->models.model[i];
 		snprintf(progress, sizeof(progress), "vmtrace replay: %s", one.model->name);
 		one.progress = progress;
-		ret = o->threads ? replay_threads_run(&t, &one, &r->models.summary[i], err) :
-				   replay_run(&t, &one, &r->models.summary[i], err);
+		ret = rs ? replay_stream_run(rs, &one, &r->models.summary[i], err) :
+		      o->threads ? replay_threads_run(t, &one, &r->models.summary[i], err) :
+				   replay_run(t, &one, &r->models.summary[i], err);
 		if (ret)
 			goto out;
 	}
 	if (outputs[JSON].path &&
-	    (ret = write_json(outputs[JSON].file.f, r->argc, r->argv, o->trace_name, &t, o,
+	    (ret = write_json(outputs[JSON].file.f, r->argc, r->argv, o->trace_name, t, o,
 			      &r->models))) {
 		vmt_err_set(err, "%s: cannot write: %s", outputs[JSON].path, strerror(-ret));
 		goto out;
@@ -437,7 +447,8 @@ static int run_request(struct replay_request *r, struct vmt_err *err)
 out:
 	for (int i = 0; i < NOUTPUTS; i++)
 		outfile_abort(&outputs[i].file);
-	vmt_trace_free(&t);
+	replay_stream_close(rs);
+	vmt_trace_free(&loaded);
 	return ret;
 }
 

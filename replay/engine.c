@@ -38,9 +38,9 @@ _Static_assert(sizeof(hooks) / sizeof(hooks[0]) <= REPLAY_HOOKS_MAX, "REPLAY_HOO
 /* No operation: a section watching an event without a model call. */
 #define SECTION_WATCH LOCK_OPS
 
-const char *replay_id_name(const struct replay_engine *e, const struct vmt_event *ev)
+const char *replay_id_name(struct replay_engine *e, const struct vmt_event *ev)
 {
-	return strtab_get(&e->t->ids, ev->id);
+	return track_id_name(&e->track, e->t, ev->id);
 }
 
 int replay_worker_error(struct replay_worker *w, int ret, const char *fmt, ...)
@@ -139,7 +139,6 @@ static int replay_live(struct replay_worker *w, struct replay_op *op)
 {
 	struct replay_engine *e = w->e;
 	const struct vmt_event *ev = op->ev;
-	struct track_id *id = &e->track.ids[op->gid];
 	uint64_t held = section_enter(w, SECTION_WATCH);
 	int ret;
 
@@ -148,7 +147,7 @@ static int replay_live(struct replay_worker *w, struct replay_op *op)
 	op->size = ev->size;
 	ret = e->o->model->reserve(e->m, ev->va, ev->size);
 	if (!ret) {
-		*id = (struct track_id){ ev->va, ev->size, true };
+		*track_id_find(&e->track, op->gid) = (struct track_id){ ev->va, ev->size, true };
 		RUN_HOOKS(e, ret, HOOKS_WATCHING, live, w, op);
 	}
 	section_exit(w, SECTION_WATCH, held, 0);
@@ -172,7 +171,6 @@ static int replay_alloc(struct replay_worker *w, struct replay_op *op)
 {
 	struct replay_engine *e = w->e;
 	const struct vmt_event *ev = op->ev;
-	struct track_id *id = &e->track.ids[op->gid];
 	uint64_t held, steps = 0, search;
 	char why[256];
 	int ret;
@@ -204,7 +202,7 @@ static int replay_alloc(struct replay_worker *w, struct replay_op *op)
 	if (!op->placed)
 		w->failed_allocs++;
 	else if (!op->kernel_failed)
-		*id = (struct track_id){ op->addr, op->size, true };
+		*track_id_find(&e->track, op->gid) = (struct track_id){ op->addr, op->size, true };
 	if (!op->kernel_failed && (ev->flags & VMT_F_VA)) {
 		w->kernel_va_allocs++;
 		w->kernel_va_matches += op->placed && ev->va == op->addr;
@@ -228,7 +226,7 @@ static int replay_alloc(struct replay_worker *w, struct replay_op *op)
 static int replay_free(struct replay_worker *w, struct replay_op *op, bool replay)
 {
 	struct replay_engine *e = w->e;
-	struct track_id *id = &e->track.ids[op->gid];
+	struct track_id *id = track_id_find(&e->track, op->gid);
 	bool kept = false;
 	uint64_t held;
 	int ret = 0;
@@ -268,7 +266,7 @@ static int check_model(struct replay_worker *w);
 static int replay_model_purge(struct replay_worker *w, size_t index)
 {
 	struct replay_engine *e = w->e;
-	const struct vmt_event *prev = index ? &e->t->ev[index - 1] : NULL;
+	const struct vmt_event *prev = index ? replay_event(e, index - 1) : NULL;
 	bool full = prev && prev->op == VMT_ALLOC && (prev->flags & VMT_F_FAILED);
 	uint64_t search = 0, held = section_enter(w, LOCK_OP_FREE);
 	int ret = e->o->model->purge(e->m, full, &search);
@@ -285,9 +283,9 @@ static int replay_model_purge(struct replay_worker *w, size_t index)
 int replay_engine_event(struct replay_worker *w, size_t index, unsigned copy)
 {
 	struct replay_engine *e = w->e;
-	const struct vmt_event *ev = &e->t->ev[index];
+	const struct vmt_event *ev = replay_event(e, index);
 	const struct track_copy *c = track_copy_of(&e->track, copy);
-	struct replay_op op = { .ev = ev, .gid = ev->id + copy * (uint32_t)e->track.nids };
+	struct replay_op op = { .ev = ev, .gid = track_gid(&e->track, ev, index, copy) };
 	int ret = 0;
 
 	w->index = index;
@@ -299,11 +297,11 @@ int replay_engine_event(struct replay_worker *w, size_t index, unsigned copy)
 		w->seq++;
 	switch (ev->op) {
 	case VMT_LIVE:
-		return c->replay[index] ? replay_live(w, &op) : 0;
+		return c->replay[index - c->first] ? replay_live(w, &op) : 0;
 	case VMT_ALLOC:
-		return c->replay[index] ? replay_alloc(w, &op) : 0;
+		return c->replay[index - c->first] ? replay_alloc(w, &op) : 0;
 	case VMT_FREE:
-		return replay_free(w, &op, c->replay[index]);
+		return replay_free(w, &op, c->replay[index - c->first]);
 	case VMT_PURGE:
 		if (e->o->model->purge && (ret = replay_model_purge(w, index)))
 			return ret;
@@ -321,17 +319,29 @@ int replay_engine_step(struct replay_worker *w, size_t index)
 	return ret;
 }
 
-int replay_engine_init(struct replay_engine *e, const struct vmt_trace *t,
+/*
+ * The engine for @copies copies of @t, or for @stream when not NULL
+ * (@scan then its first pass's).
+ */
+static int engine_init(struct replay_engine *e, const struct vmt_trace *t,
+		       const struct vmt_bin_stream *stream, const struct replay_scan *scan,
 		       const struct replay_opts *o, unsigned copies, bool threaded,
 		       struct replay_summary *s, struct vmt_err *err)
 {
+	uint32_t nids = stream ? vmt_bin_stream_nids(stream) : t->ids.count;
 	int ret = 0;
 
 	memset(e, 0, sizeof(*e));
 	memset(s, 0, sizeof(*s));
 	e->t = t;
 	e->o = o;
+	e->ev = t->ev;
 	e->threaded = threaded;
+	replay_windows_init(t, o, &e->w);
+	if (scan)
+		e->scan = *scan;
+	else
+		replay_scan_trace(t, o, &e->scan);
 	e->locked = threaded || o->lock_stat;
 	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
 		if (!hooks[i]->wanted(o) || (threaded && !hooks[i]->threaded && !hooks[i]->option))
@@ -345,13 +355,14 @@ int replay_engine_init(struct replay_engine *e, const struct vmt_trace *t,
 		e->free_watchers |= hooks[i]->watches_model && hooks[i]->free;
 		e->hook[e->nhooks++] = hooks[i];
 	}
-	if ((uint64_t)(t->ids.count ? t->ids.count : 1) * copies > UINT32_MAX) {
+	if ((uint64_t)(nids ? nids : 1) * copies > UINT32_MAX) {
 		ret = -E2BIG;
 		goto out;
 	}
-	replay_windows_init(t, o, &e->w);
-	replay_model_window(t, &e->w, &e->win);
-	if ((ret = track_init(&e->track, t, o, &e->w, copies, s)))
+	replay_model_window(t, &e->w, &e->scan, &e->win);
+	ret = stream ? track_init_stream(&e->track, t, stream, o, &e->w) :
+		       track_init(&e->track, t, o, &e->w, copies, s);
+	if (ret)
 		goto out;
 	ret = o->model->create(&e->win, &e->m);
 	if (ret) {
@@ -369,6 +380,21 @@ int replay_engine_init(struct replay_engine *e, const struct vmt_trace *t,
 			goto out;
 out:
 	return ret;
+}
+
+int replay_engine_init(struct replay_engine *e, const struct vmt_trace *t,
+		       const struct replay_opts *o, unsigned copies, bool threaded,
+		       struct replay_summary *s, struct vmt_err *err)
+{
+	return engine_init(e, t, NULL, NULL, o, copies, threaded, s, err);
+}
+
+int replay_engine_init_stream(struct replay_engine *e, const struct vmt_trace *t,
+			      const struct vmt_bin_stream *stream,
+			      const struct replay_scan *scan, const struct replay_opts *o,
+			      struct replay_summary *s, struct vmt_err *err)
+{
+	return engine_init(e, t, stream, scan, o, 1, false, s, err);
 }
 
 void replay_engine_destroy(struct replay_engine *e)
@@ -418,7 +444,7 @@ int replay_engine_finish(struct replay_engine *e, struct replay_worker *w, size_
 	if (e->o->layout_csv && (ret = replay_write_layout(e->o->model, e->m, e->o->layout_csv)))
 		goto out;
 	/* Before the summary, which sorts the hold times. */
-	if (e->o->holds_csv && (ret = replay_write_holds(acct, e->t, e->o->holds_csv)))
+	if (e->o->holds_csv && (ret = replay_write_holds(acct, e->scan.nlive, e->o->holds_csv)))
 		goto out;
 	if (e->locked)
 		ret = replay_lock_summary(e->o, acct, s);
@@ -443,7 +469,7 @@ static int check_model(struct replay_worker *w)
 	if (!w->e->o->model->check(w->e->m, why, sizeof(why)))
 		return 0;
 	return replay_worker_error(w, -EFAULT, "after this %s, %s",
-				   vmt_op_name(w->e->t->ev[w->index].op), why);
+				   vmt_op_name(replay_event(w->e, w->index)->op), why);
 }
 
 static int check_op(void *state, struct replay_worker *w, const struct replay_op *op)

@@ -98,6 +98,11 @@ extern const struct replay_hook check_hook;		/* replay/engine.c */
 struct replay_engine {
 	const struct vmt_trace *t;
 	const struct replay_opts *o;
+	/* The events held now, [ev_first, ev_first + nev): all of t->ev for a
+	 * loaded trace, one block of a streamed one (replay_event()). */
+	const struct vmt_event *ev;
+	size_t ev_first;
+	struct replay_scan scan;
 	struct replay_windows w;
 	struct vm_window win;		/* the model's */
 	struct vm_model *m;
@@ -135,6 +140,32 @@ int replay_engine_init(struct replay_engine *e, const struct vmt_trace *t,
 		       struct replay_summary *s, struct vmt_err *err);
 void replay_engine_destroy(struct replay_engine *e);
 
+/*
+ * The same for the single-threaded replay of @stream, a binary trace read
+ * block by block (@t its header, @scan what a first pass over its events
+ * found).  Before replaying each block, point e->ev and e->ev_first at it
+ * and judge it (track_judge_block()); e->ev[-1] must then hold the event
+ * before it, when there is one.
+ */
+int replay_engine_init_stream(struct replay_engine *e, const struct vmt_trace *t,
+			      const struct vmt_bin_stream *stream,
+			      const struct replay_scan *scan, const struct replay_opts *o,
+			      struct replay_summary *s, struct vmt_err *err);
+
+/* Event @index of the trace.  Precondition: held now, or the one before. */
+static inline const struct vmt_event *replay_event(const struct replay_engine *e,
+						   size_t index)
+{
+	return e->ev + (index - e->ev_first);
+}
+
+/* Whether event @index is a live line that another one follows: the
+ * snapshot is not set up yet. */
+static inline bool replay_in_snapshot(const struct replay_engine *e, size_t index)
+{
+	return index + 1 < e->scan.nlive;
+}
+
 /* Replays event @index of copy @copy.  0, or the worker's error. */
 int replay_engine_event(struct replay_worker *w, size_t index, unsigned copy);
 
@@ -165,6 +196,6 @@ void replay_engine_fail(struct vmt_err *err, const char *trace_name, int ret);
 void replay_worker_free(struct replay_worker *w);
 
 /* The id's name, for messages. */
-const char *replay_id_name(const struct replay_engine *e, const struct vmt_event *ev);
+const char *replay_id_name(struct replay_engine *e, const struct vmt_event *ev);
 
 #endif /* VMTRACE_ENGINE_H */

@@ -100,7 +100,7 @@ static int follow_alloc(void *state, struct replay_worker *w, const struct repla
 		return replay_worker_error(w, ret, "alloc %s: following the kernel to 0x%" PRIx64
 					   ": %s", replay_id_name(e, op->ev), op->ev->va,
 					   strerror(-ret));
-	e->track.ids[op->gid].addr = op->ev->va;
+	track_id_find(&e->track, op->gid)->addr = op->ev->va;
 	return 0;
 }
 

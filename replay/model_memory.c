@@ -40,10 +40,9 @@ static void model_memory_destroy(struct replay_engine *e, void *state)
 static int model_memory_step(void *state, struct replay_worker *w, size_t index)
 {
 	const struct vm_allocator_ops *ops = w->e->o->model;
-	const struct vmt_trace *t = w->e->t;
 	struct model_memory *mm = state;
 
-	if (t->ev[index].op == VMT_LIVE && index + 1 < t->nev && t->ev[index + 1].op == VMT_LIVE)
+	if (replay_in_snapshot(w->e, index))
 		return 0;
 	if (ops->internal_waste) {
 		mm->end_waste = ops->internal_waste(w->e->m);

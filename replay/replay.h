@@ -88,4 +88,52 @@ struct replay_opts {
 int replay_run(const struct vmt_trace *t, const struct replay_opts *o,
 	       struct replay_summary *s, struct vmt_err *err);
 
+/*
+ * What a replay must know of the whole trace before its first event, read
+ * from the events in one pass (before the replay, so a streamed trace is
+ * read twice): the space the model must manage, the cpus, the snapshot's
+ * length, and how much of the trace a --range leaves outside.
+ */
+struct replay_scan {
+	size_t nev;			/* events seen, live lines included */
+	size_t nlive;			/* the live lines that open the trace */
+	uint64_t lo, hi;		/* every snapshot area and request window */
+	uint32_t cpus;			/* the highest cpu= + 1; 0: none */
+	size_t areas, areas_out;	/* snapshot areas, and those outside --range */
+	size_t placed, placed_out;	/* allocs with va=, and those outside --range */
+};
+
+/* The scan of a loaded trace, under the windows @o gives it. */
+void replay_scan_trace(const struct vmt_trace *t, const struct replay_opts *o,
+		       struct replay_scan *sc);
+
+/*
+ * A binary trace replayed as it is read, so that memory follows the areas
+ * and ids alive at once, not the trace's length (replay.c).  Single-
+ * threaded; --threads, and the options that write an id per row
+ * (--events, --mismatches) or keep a record per id (--reference), load the
+ * trace whole instead.
+ *
+ * replay_stream_open() reads the whole file once, checking everything
+ * (checksum included) and noting what the replay must know first
+ * (replay/replay_prep.h, struct replay_scan): a bad file fails before any
+ * replay.  Returns 0; -ENOTSUP (no message) when @path is not a regular
+ * file holding a binary trace, which is then to be loaded whole; or a
+ * negative errno with @err set.  Close *@rs in every case.
+ */
+struct replay_stream;
+
+int replay_stream_open(const char *path, const struct replay_opts *o,
+		       struct replay_stream **rs, struct vmt_err *err);
+
+/* The trace's header, meta and text table (no events, no ids). */
+const struct vmt_trace *replay_stream_header(const struct replay_stream *rs);
+const struct replay_scan *replay_stream_scan(const struct replay_stream *rs);
+
+/* replay_run() on @rs, reading the file again.  Same returns. */
+int replay_stream_run(const struct replay_stream *rs, const struct replay_opts *o,
+		      struct replay_summary *s, struct vmt_err *err);
+
+void replay_stream_close(struct replay_stream *rs);
+
 #endif /* VMTRACE_REPLAY_H */

@@ -38,26 +38,62 @@ static void request_window(const struct replay_windows *w, const struct vmt_even
 		*vend = ev->vend;
 }
 
-void replay_model_window(const struct vmt_trace *t, const struct replay_windows *w,
-			 struct vm_window *out)
+void replay_scan_init(struct replay_scan *sc)
 {
-	uint64_t page = t->page_size, lo = w->main_lo, hi = w->main_hi;
+	*sc = (struct replay_scan){ .lo = UINT64_MAX };
+}
 
-	for (size_t i = 0; i < t->nev; i++) {
-		const struct vmt_event *ev = &t->ev[i];
+void replay_scan_add(struct replay_scan *sc, const struct replay_windows *w,
+		     const struct replay_opts *o, const struct vmt_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++, ev++) {
+		bool outside = ev->va < o->range_lo || ev->va > o->range_hi ||
+			       ev->size > o->range_hi - ev->va;
 		uint64_t vstart, vend;
 
-		if (ev->op == VMT_LIVE && ev->size && ev->va + ev->size > ev->va) {
-			lo = vm_min(lo, ev->va);
-			hi = vm_max(hi, ev->va + ev->size);
+		if ((ev->flags & VMT_F_CPU) && ev->cpu + 1u > sc->cpus)
+			sc->cpus = ev->cpu + 1u;
+		if (ev->op == VMT_LIVE && sc->nlive == sc->nev)
+			sc->nlive++;
+		sc->nev++;
+		if (ev->op == VMT_LIVE) {
+			sc->areas++;
+			sc->areas_out += outside;
+			if (ev->size && ev->va + ev->size > ev->va) {
+				sc->lo = vm_min(sc->lo, ev->va);
+				sc->hi = vm_max(sc->hi, ev->va + ev->size);
+			}
 		} else if (ev->op == VMT_ALLOC) {
+			if (ev->flags & VMT_F_VA) {
+				sc->placed++;
+				sc->placed_out += outside;
+			}
 			request_window(w, ev, &vstart, &vend);
 			if (vstart < vend) {
-				lo = vm_min(lo, vstart);
-				hi = vm_max(hi, vend);
+				sc->lo = vm_min(sc->lo, vstart);
+				sc->hi = vm_max(sc->hi, vend);
 			}
 		}
 	}
+}
+
+void replay_scan_trace(const struct vmt_trace *t, const struct replay_opts *o,
+		       struct replay_scan *sc)
+{
+	struct replay_windows w;
+
+	replay_windows_init(t, o, &w);
+	replay_scan_init(sc);
+	replay_scan_add(sc, &w, o, t->ev, t->nev);
+}
+
+void replay_model_window(const struct vmt_trace *t, const struct replay_windows *w,
+			 const struct replay_scan *sc, struct vm_window *out)
+{
+	uint64_t page = t->page_size, lo = vm_min(w->main_lo, sc->lo),
+		 hi = vm_max(w->main_hi, sc->hi);
+	uint32_t cpus = vmt_trace_cpus_possible(t);
+
 	out->lo = lo & ~(page - 1);
 	/* Round hi up, but stay representable: the last page can't be used. */
 	if (!vm_align_up(hi, page, &out->hi))
@@ -66,7 +102,7 @@ void replay_model_window(const struct vmt_trace *t, const struct replay_windows 
 	/* Full-window requests are those request_window() gives the main window. */
 	out->vmalloc_lo = w->main_lo;
 	out->vmalloc_hi = w->main_hi;
-	out->nr_cpus = vmt_trace_nr_cpus(t);
+	out->nr_cpus = cpus ? cpus : sc->cpus ? sc->cpus : 1;
 }
 
 int alloc_call_prepare(const struct vmt_trace *t, const struct replay_windows *w,
@@ -199,15 +235,12 @@ static int by_event(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-int replay_write_holds(struct lock_account acct[LOCK_OPS], const struct vmt_trace *t, FILE *f)
+int replay_write_holds(struct lock_account acct[LOCK_OPS], size_t nlive, FILE *f)
 {
 	static const char *const names[LOCK_OPS] = LOCK_OP_NAMES;
 	struct hold_row *rows;
-	size_t n = 0, nlive = 0;
+	size_t n = 0;
 
-	/* Live lines come before every other event (traces/FORMAT.md). */
-	while (nlive < t->nev && t->ev[nlive].op == VMT_LIVE)
-		nlive++;
 	for (int op = 0; op < LOCK_OPS; op++)
 		n += acct[op].hold.n;
 	rows = malloc((n ? n : 1) * sizeof(*rows));

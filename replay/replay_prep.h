@@ -24,9 +24,15 @@ struct replay_windows {
 void replay_windows_init(const struct vmt_trace *t, const struct replay_opts *o,
 			 struct replay_windows *w);
 
+void replay_scan_init(struct replay_scan *sc);
+
+/* Adds events @ev[0, n) of @t, the next ones of the trace, to @sc. */
+void replay_scan_add(struct replay_scan *sc, const struct replay_windows *w,
+		     const struct replay_opts *o, const struct vmt_event *ev, size_t n);
+
 /* The smallest page-aligned space holding every window and snapshot area. */
 void replay_model_window(const struct vmt_trace *t, const struct replay_windows *w,
-			 struct vm_window *out);
+			 const struct replay_scan *sc, struct vm_window *out);
 
 /*
  * Turns alloc event @ev into a model request (its cpu= when given, else
@@ -56,10 +62,10 @@ int replay_lock_choose(const struct replay_opts *o, struct replay_lock *l);
 int replay_write_layout(const struct vm_allocator_ops *ops, struct vm_model *m, FILE *f);
 
 /* Writes every hold time of @acct as CSV rows `op,ns,seq` under a header,
- * in the order of @t's events (seq as in --events: alloc, free and purge
+ * in the order of the events, @nlive live lines first (seq as in --events: alloc, free and purge
  * events counted from 1; 0 for a hold made for a live line).  Call before
  * lock_account_summarize().  0, -ENOMEM or -EIO. */
-int replay_write_holds(struct lock_account acct[LOCK_OPS], const struct vmt_trace *t, FILE *f);
+int replay_write_holds(struct lock_account acct[LOCK_OPS], size_t nlive, FILE *f);
 
 /* Fills the lock part of @s from the per-operation accounts. 0 or -ENOMEM. */
 int replay_lock_summary(const struct replay_opts *o, struct lock_account acct[LOCK_OPS],

@@ -63,7 +63,7 @@ static int series_sample(FILE *out, struct replay_worker *w)
 
 static int series_step(void *state, struct replay_worker *w, size_t index)
 {
-	if (w->e->t->ev[index].op == VMT_LIVE || w->seq % w->e->o->series_every)
+	if (replay_event(w->e, index)->op == VMT_LIVE || w->seq % w->e->o->series_every)
 		return 0;
 	return series_sample(state, w);
 }

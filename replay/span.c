@@ -13,7 +13,8 @@
  * The highest end of the busy areas in the main window is kept as a
  * max-heap of (end, id) with lazy deletion: an entry is stale once its id
  * is no longer placed (struct track_id) with that end, and stale tops are
- * popped when the span is asked.  Invariant: live_bytes is the sum of the
+ * popped when the span is asked, the others when the heap is full
+ * (heap_compact).  Invariant: live_bytes is the sum of the
  * placed areas' bytes inside the main window.
  */
 #include <errno.h>
@@ -61,38 +62,6 @@ static void span_destroy(struct replay_engine *e, void *state)
 	free(sp);
 }
 
-static int heap_push(struct span *h, uint64_t end, uint32_t id)
-{
-	size_t i;
-
-	struct end_entry *e = grow_array(h->e, &h->cap, h->n, sizeof(*e), 1024);
-
-	if (!e)
-		return -ENOMEM;
-	h->e = e;
-	for (i = h->n++; i && h->e[(i - 1) / 2].end < end; i = (i - 1) / 2)
-		h->e[i] = h->e[(i - 1) / 2];
-	h->e[i] = (struct end_entry){ end, id };
-	return 0;
-}
-
-static void heap_pop(struct span *h)
-{
-	struct end_entry last = h->e[--h->n];
-	size_t i = 0, c;
-
-	while ((c = 2 * i + 1) < h->n) {
-		if (c + 1 < h->n && h->e[c + 1].end > h->e[c].end)
-			c++;
-		if (h->e[c].end <= last.end)
-			break;
-		h->e[i] = h->e[c];
-		i = c;
-	}
-	if (h->n)
-		h->e[i] = last;
-}
-
 static bool in_main_window(const struct replay_engine *e, uint64_t addr, uint64_t size)
 {
 	return addr < e->w.main_hi && addr + size > e->w.main_lo;
@@ -108,16 +77,84 @@ static uint64_t window_bytes(const struct replay_engine *e, uint64_t addr, uint6
 	return vm_min(addr + size, e->w.main_hi) - vm_max(addr, e->w.main_lo);
 }
 
+/* Whether @x still is a placed area's end (not stale). */
+static bool entry_current(const struct replay_engine *e, const struct end_entry *x)
+{
+	const struct track_id *id = track_id_find(&e->track, x->id);
+
+	return id->placed && in_main_window(e, id->addr, id->size) &&
+	       clipped_end(e, id->addr, id->size) == x->end;
+}
+
+static void sift_down(struct span *h, size_t i, struct end_entry last)
+{
+	size_t c;
+
+	while ((c = 2 * i + 1) < h->n) {
+		if (c + 1 < h->n && h->e[c + 1].end > h->e[c].end)
+			c++;
+		if (h->e[c].end <= last.end)
+			break;
+		h->e[i] = h->e[c];
+		i = c;
+	}
+	if (h->n)
+		h->e[i] = last;
+}
+
+/*
+ * Drops the stale entries and heapifies again (Floyd), so that the heap
+ * holds about the placed areas, not every area a long trace placed: stale
+ * entries far below the top would otherwise stay forever.
+ */
+static void heap_compact(struct span *h, const struct replay_engine *e)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < h->n; i++)
+		if (entry_current(e, &h->e[i]))
+			h->e[n++] = h->e[i];
+	h->n = n;
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(h, i, h->e[i]);
+}
+
+static int heap_push(struct span *h, const struct replay_engine *e, uint64_t end, uint32_t id)
+{
+	size_t i;
+	struct end_entry *x;
+
+	/* Full: compact first, and grow only when it is more than half current. */
+	if (h->n == h->cap && h->cap) {
+		heap_compact(h, e);
+		if (2 * h->n < h->cap)
+			goto room;
+	}
+	x = grow_array(h->e, &h->cap, h->n, sizeof(*x), 1024);
+	if (!x)
+		return -ENOMEM;
+	h->e = x;
+room:
+
+	for (i = h->n++; i && h->e[(i - 1) / 2].end < end; i = (i - 1) / 2)
+		h->e[i] = h->e[(i - 1) / 2];
+	h->e[i] = (struct end_entry){ end, id };
+	return 0;
+}
+
+static void heap_pop(struct span *h)
+{
+	struct end_entry last = h->e[--h->n];
+
+	sift_down(h, 0, last);
+}
+
 /* Span after the current event: highest placed end in the window - lo. */
 static uint64_t span_now(struct span *sp, const struct replay_engine *e)
 {
 	while (sp->n) {
-		const struct end_entry *top = &sp->e[0];
-		const struct track_id *id = &e->track.ids[top->id];
-
-		if (id->placed && in_main_window(e, id->addr, id->size) &&
-		    clipped_end(e, id->addr, id->size) == top->end)
-			return top->end - e->w.main_lo;
+		if (entry_current(e, &sp->e[0]))
+			return sp->e[0].end - e->w.main_lo;
 		heap_pop(sp);
 	}
 	return 0;
@@ -132,7 +169,7 @@ static int span_busy(void *state, struct replay_worker *w, const struct replay_o
 	if (!op->placed || op->kernel_failed || !in_main_window(e, op->addr, op->size))
 		return 0;
 	sp->live_bytes += window_bytes(e, op->addr, op->size);
-	return heap_push(sp, clipped_end(e, op->addr, op->size), op->gid);
+	return heap_push(sp, e, clipped_end(e, op->addr, op->size), op->gid);
 }
 
 /* The id's area is gone from the trace (its heap entry is now stale). */
@@ -149,10 +186,9 @@ static int span_freed(void *state, struct replay_worker *w, const struct replay_
 static int span_step(void *state, struct replay_worker *w, size_t index)
 {
 	struct span *sp = state;
-	const struct vmt_trace *t = w->e->t;
 	uint64_t span;
 
-	if (t->ev[index].op == VMT_LIVE && index + 1 < t->nev && t->ev[index + 1].op == VMT_LIVE)
+	if (replay_in_snapshot(w->e, index))
 		return 0;
 	span = span_now(sp, w->e);
 	if (span > sp->max_span)

@@ -33,7 +33,10 @@
 
 #include "allocator/busy_map.h"
 #include "lib/bigmem.h"
+#include "lib/grow.h"
 #include "lib/vmmath.h"
+#include "replay/id_map.h"
+#include "replay/id_set.h"
 #include "replay/track.h"
 
 enum id_fate {
@@ -42,22 +45,93 @@ enum id_fate {
 	ID_FREED,
 };
 
-/* One id while a copy is judged. */
+/*
+ * One live id while a copy is judged: live ids are those in the map;
+ * the others were freed when named before (a bit each), else never named.
+ */
 struct judged_id {
-	uint8_t fate;			/* enum id_fate */
 	struct vm_busy *kernel;		/* its range in the kernel's map, or NULL */
+	uint32_t slot;			/* streamed: its slot (track.h) */
 };
 
 struct judge {
 	const struct vmt_trace *t;
 	const struct replay_opts *o;
 	const struct replay_windows *w;
-	struct judged_id *ids;
+	struct track *tk;
+	struct id_map live;		/* of struct judged_id */
+	struct id_set named;		/* the ids made live once */
+	size_t nids;
 	struct busy_map *kernel_map;
+	bool snapshot;			/* the copy has the live lines */
+	/* Streamed: the slots given back, and the next never given. */
+	uint32_t *free_slots;
+	size_t nfree, free_cap;
+	uint32_t next_slot;
+	uint32_t slot;			/* the slot of the event being judged */
 	struct replay_summary n;	/* this copy's counts */
 	struct track_copy *c;
 	size_t index;
 };
+
+static enum id_fate fate_of(const struct judge *j, uint32_t id)
+{
+	if (id_map_find(&j->live, id))
+		return ID_LIVE;
+	return id_set_has(&j->named, id) ? ID_FREED : ID_NEVER;
+}
+
+/* A slot for an id made live (streamed), its record in tk->ids not placed. */
+static int take_slot(struct judge *j, uint32_t *slot)
+{
+	struct track *tk = j->tk;
+	struct track_id *ids;
+	size_t cap;
+
+	if (j->nfree) {
+		*slot = j->free_slots[--j->nfree];
+		return 0;
+	}
+	if (j->next_slot == UINT32_MAX)
+		return -E2BIG;
+	if (j->next_slot >= tk->ids_cap) {
+		cap = tk->ids_cap * 2;
+		if (!(ids = bigmem_resize(tk->ids, tk->ids_cap * sizeof(*ids), cap * sizeof(*ids))))
+			return -ENOMEM;
+		memset(ids + tk->ids_cap, 0, (cap - tk->ids_cap) * sizeof(*ids));
+		tk->ids = ids;
+		tk->ids_cap = cap;
+	}
+	*slot = j->next_slot++;
+	return 0;
+}
+
+/* A freed id's slot, for the next id made live. */
+static int give_slot(struct judge *j, uint32_t slot)
+{
+	uint32_t *free_slots = grow_array(j->free_slots, &j->free_cap, j->nfree,
+					  sizeof(*free_slots), 1024);
+
+	if (!free_slots)
+		return -ENOMEM;
+	j->free_slots = free_slots;
+	j->free_slots[j->nfree++] = slot;
+	return 0;
+}
+
+/* @id is live from now on: its record, or NULL on ENOMEM. */
+static struct judged_id *make_live(struct judge *j, uint32_t id)
+{
+	struct judged_id *rec;
+	bool added;
+
+	if (id_set_add(&j->named, id) || !(rec = id_map_get(&j->live, id, &added)))
+		return NULL;
+	if (j->tk->slot_of && take_slot(j, &rec->slot))
+		return NULL;
+	j->slot = rec->slot;
+	return rec;
+}
 
 /* An inconsistency: the stop error under --strict, else counted in *@counter. */
 static int __attribute__((format(printf, 3, 4)))
@@ -77,11 +151,11 @@ inconsistent(struct judge *j, uint64_t *counter, const char *fmt, ...)
 
 static const char *id_name(const struct judge *j, uint32_t id)
 {
-	return strtab_get(&j->t->ids, id);
+	return track_id_name(j->tk, j->t, id);
 }
 
 /* The kernel had [va, va + size) busy for @ev's id, from now until its free. */
-static int kernel_placed(struct judge *j, const struct vmt_event *ev)
+static int kernel_placed(struct judge *j, const struct vmt_event *ev, struct judged_id *id)
 {
 	struct vm_busy *busy;
 	uint64_t start, end;
@@ -101,21 +175,22 @@ static int kernel_placed(struct judge *j, const struct vmt_event *ev)
 				    start, end - start);
 	}
 	if (!ret)
-		j->ids[ev->id].kernel = busy;
+		id->kernel = busy;
 	return ret;
 }
 
 static int judge_live(struct judge *j, const struct vmt_event *ev, bool *replay)
 {
-	struct judged_id *id = &j->ids[ev->id];
+	struct judged_id *id;
 	uint64_t page = j->t->page_size;
 	struct vm_busy *busy;
 	int ret;
 
-	if (id->fate == ID_LIVE)
+	if (fate_of(j, ev->id) == ID_LIVE)
 		return inconsistent(j, &j->n.snapshot_conflicts, "live %s: id already live",
 				    id_name(j, ev->id));
-	id->fate = ID_LIVE;
+	if (!(id = make_live(j, ev->id)))
+		return -ENOMEM;
 	if (!ev->size || ev->size % page)
 		return inconsistent(j, &j->n.snapshot_conflicts, "live %s: size %" PRIu64
 				    " is not a positive multiple of the page size",
@@ -144,7 +219,7 @@ static int judge_live(struct judge *j, const struct vmt_event *ev, bool *replay)
 
 static int judge_alloc(struct judge *j, const struct vmt_event *ev, bool *replay)
 {
-	struct judged_id *id = &j->ids[ev->id];
+	struct judged_id *id = NULL;
 	bool kernel_failed = ev->flags & VMT_F_FAILED;
 	struct vm_request call;
 	char why[256];
@@ -153,15 +228,15 @@ static int judge_alloc(struct judge *j, const struct vmt_event *ev, bool *replay
 	j->n.allocs++;
 	if (kernel_failed)
 		j->n.kernel_failed_allocs++;
-	if (id->fate == ID_LIVE)
+	if (fate_of(j, ev->id) == ID_LIVE)
 		return inconsistent(j, &j->n.invalid_events, "alloc %s: id is already live",
 				    id_name(j, ev->id));
-	if (!kernel_failed)
-		id->fate = ID_LIVE;
+	if (!kernel_failed && !(id = make_live(j, ev->id)))
+		return -ENOMEM;
 	if (alloc_call_prepare(j->t, j->w, ev, &call, why, sizeof(why)))
 		return inconsistent(j, &j->n.invalid_events, "alloc %s: %s",
 				    id_name(j, ev->id), why);
-	if (!kernel_failed && (ev->flags & VMT_F_VA) && (ret = kernel_placed(j, ev)))
+	if (!kernel_failed && (ev->flags & VMT_F_VA) && (ret = kernel_placed(j, ev, id)))
 		return ret;
 	*replay = true;
 	return 0;
@@ -169,20 +244,23 @@ static int judge_alloc(struct judge *j, const struct vmt_event *ev, bool *replay
 
 static int judge_free(struct judge *j, const struct vmt_event *ev, bool *replay)
 {
-	struct judged_id *id = &j->ids[ev->id];
+	enum id_fate fate = fate_of(j, ev->id);
+	struct judged_id *id;
 
 	j->n.frees++;
-	if (id->fate == ID_NEVER)
+	if (fate == ID_NEVER)
 		return inconsistent(j, &j->n.unknown_frees, "free %s: id was never allocated",
 				    id_name(j, ev->id));
-	if (id->fate == ID_FREED)
+	if (fate == ID_FREED)
 		return inconsistent(j, &j->n.double_frees,
 				    "free %s: id already freed (double free)", id_name(j, ev->id));
-	id->fate = ID_FREED;
-	if (id->kernel) {
+	id = id_map_find(&j->live, ev->id);
+	if (id->kernel)
 		busy_map_remove(j->kernel_map, id->kernel);
-		id->kernel = NULL;
-	}
+	j->slot = id->slot;
+	id_map_remove(&j->live, ev->id);
+	if (j->tk->slot_of && give_slot(j, j->slot))
+		return -ENOMEM;
 	*replay = true;
 	return 0;
 }
@@ -214,38 +292,67 @@ static int judge_event(struct judge *j, const struct vmt_event *ev, bool snapsho
 	return -EINVAL;
 }
 
-/* Judges one copy into @c, its counts into j->n; @snapshot: it has the live lines. */
-static int judge_copy(struct judge *j, struct track_copy *c, bool snapshot, size_t nids)
+/* Starts judging a copy into @c, its counts into j->n; @snapshot: it has the live lines. */
+static int judge_begin(struct judge *j, struct track_copy *c, bool snapshot)
 {
-	int ret = -ENOMEM;
-
 	memset(&j->n, 0, sizeof(j->n));
 	j->c = c;
-	c->stop = j->t->nev;
-	c->replay = calloc(j->t->nev + 1, 1);
-	j->ids = bigmem_zalloc(nids * sizeof(*j->ids));
-	if (!c->replay || !j->ids || busy_map_create(&j->kernel_map))
-		goto out;
-	ret = 0;
-	for (j->index = 0; j->index < j->t->nev; j->index++) {
+	j->snapshot = snapshot;
+	c->stop = SIZE_MAX;
+	if (id_set_init(&j->named, j->nids) || id_map_init(&j->live, sizeof(struct judged_id)) ||
+	    busy_map_create(&j->kernel_map))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Judges events [first, first + n) at @ev into c->replay, up to the copy's stop. */
+static int judge_block(struct judge *j, const struct vmt_event *ev, size_t first, size_t n)
+{
+	struct track_copy *c = j->c;
+	int ret;
+
+	for (size_t i = 0; i < n && c->stop == SIZE_MAX; i++) {
 		bool replay = false;
 
-		ret = judge_event(j, &j->t->ev[j->index], snapshot, &replay);
+		j->index = first + i;
+		j->slot = 0;
+		ret = judge_event(j, &ev[i], j->snapshot, &replay);
+		if (j->tk->slot_of)
+			j->tk->slot_of[i] = j->slot;
 		if (ret == -ENOMEM)
-			goto out;
+			return ret;
 		if (ret) {
 			c->stop = j->index;
 			c->stop_ret = ret;
-			ret = 0;
 			break;
 		}
-		c->replay[j->index] = replay;
+		c->replay[j->index - c->first] = replay;
 	}
-out:
+	return 0;
+}
+
+static void judge_end(struct judge *j)
+{
+	free(j->free_slots);
+	j->free_slots = NULL;
 	busy_map_destroy(j->kernel_map);
 	j->kernel_map = NULL;
-	bigmem_free(j->ids, nids * sizeof(*j->ids));
-	j->ids = NULL;
+	id_map_free(&j->live);
+	id_set_free(&j->named);
+}
+
+/* Judges one whole copy of j->t into @c. */
+static int judge_copy(struct judge *j, struct track_copy *c, bool snapshot)
+{
+	int ret = judge_begin(j, c, snapshot);
+
+	if (!ret && !(c->replay = calloc(j->t->nev + 1, 1)))
+		ret = -ENOMEM;
+	if (!ret)
+		ret = judge_block(j, j->t->ev, 0, j->t->nev);
+	if (c->stop == SIZE_MAX)
+		c->stop = j->t->nev;
+	judge_end(j);
 	return ret;
 }
 
@@ -268,29 +375,89 @@ static void add_counts(struct replay_summary *s, const struct replay_summary *n,
 int track_init(struct track *tk, const struct vmt_trace *t, const struct replay_opts *o,
 	       const struct replay_windows *w, unsigned copies, struct replay_summary *s)
 {
-	struct judge j = { .t = t, .o = o, .w = w };
+	struct judge j = { .t = t, .o = o, .w = w, .tk = tk };
 	int ret;
 
 	memset(tk, 0, sizeof(*tk));
 	tk->nids = t->ids.count ? t->ids.count : 1;
 	tk->copies = copies;
-	tk->ids = bigmem_zalloc(tk->nids * copies * sizeof(*tk->ids));
+	j.nids = tk->nids;
+	tk->ids_cap = tk->nids * copies;
+	tk->ids = bigmem_zalloc(tk->ids_cap * sizeof(*tk->ids));
 	if (!tk->ids) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	if ((ret = judge_copy(&j, &tk->copy[0], true, tk->nids)))
+	if ((ret = judge_copy(&j, &tk->copy[0], true)))
 		goto out;
 	add_counts(s, &j.n, 1);
-	if (copies > 1 && !(ret = judge_copy(&j, &tk->copy[1], false, tk->nids)))
+	if (copies > 1 && !(ret = judge_copy(&j, &tk->copy[1], false)))
 		add_counts(s, &j.n, copies - 1);
 out:
 	return ret;
 }
 
+int track_init_stream(struct track *tk, const struct vmt_trace *t,
+		      const struct vmt_bin_stream *stream, const struct replay_opts *o,
+		      const struct replay_windows *w)
+{
+	uint32_t nids = vmt_bin_stream_nids(stream);
+	int ret = -ENOMEM;
+
+	memset(tk, 0, sizeof(*tk));
+	tk->nids = nids ? nids : 1;
+	tk->copies = 1;
+	tk->stream = stream;
+	tk->ids_cap = 1024;
+	if (!(tk->ids = bigmem_zalloc(tk->ids_cap * sizeof(*tk->ids))) ||
+	    !(tk->judge = calloc(1, sizeof(*tk->judge))))
+		goto out;
+	/* Slot 0 stays unplaced: the gid of events that place nothing. */
+	*tk->judge = (struct judge){ .t = t, .o = o, .w = w, .tk = tk, .nids = tk->nids,
+				     .next_slot = 1 };
+	ret = judge_begin(tk->judge, &tk->copy[0], true);
+out:
+	return ret;
+}
+
+int track_judge_block(struct track *tk, const struct vmt_event *ev, size_t first, size_t n)
+{
+	struct track_copy *c = &tk->copy[0];
+	uint8_t *replay = realloc(c->replay, n + 1);
+	uint32_t *slot_of = replay ? realloc(tk->slot_of, (n + 1) * sizeof(*slot_of)) : NULL;
+
+	if (replay)
+		c->replay = replay;
+	if (slot_of)
+		tk->slot_of = slot_of;
+	if (!replay || !slot_of)
+		return -ENOMEM;
+	c->first = first;
+	return judge_block(tk->judge, ev, first, n);
+}
+
+void track_judge_end(struct track *tk, struct replay_summary *s)
+{
+	add_counts(s, &tk->judge->n, 1);
+}
+
+const char *track_id_name(struct track *tk, const struct vmt_trace *t, uint32_t id)
+{
+	if (!tk->stream)
+		return strtab_get(&t->ids, id);
+	if (vmt_bin_stream_id_name(tk->stream, id, tk->name))
+		snprintf(tk->name, sizeof(tk->name), "#%" PRIu32, id);
+	return tk->name;
+}
+
 void track_free(struct track *tk)
 {
-	bigmem_free(tk->ids, tk->nids * tk->copies * sizeof(*tk->ids));
+	if (tk->judge) {
+		judge_end(tk->judge);
+		free(tk->judge);
+	}
+	bigmem_free(tk->ids, tk->ids_cap * sizeof(*tk->ids));
+	free(tk->slot_of);
 	free(tk->copy[0].replay);
 	free(tk->copy[1].replay);
 	memset(tk, 0, sizeof(*tk));

@@ -21,6 +21,8 @@
 
 #include "lib/diag.h"
 #include "replay/replay_prep.h"
+#include "trace/trace_bin.h"
+#include "trace/trace_text.h"
 
 /*
  * Where the model holds an id's area.  `placed` implies the id is live in
@@ -32,21 +34,37 @@ struct track_id {
 	bool placed;
 };
 
-/* The verdicts of one copy of the trace. */
+/* The verdicts of one copy of the trace, for the events judged so far. */
 struct track_copy {
-	uint8_t *replay;	/* per event of t->ev: 1 when the engine replays it */
-	size_t stop;		/* the first event not to replay (t->nev: none) */
+	uint8_t *replay;	/* per event from `first`: 1 when the engine replays it */
+	size_t first;
+	size_t stop;		/* the first event not to replay (SIZE_MAX: none yet) */
 	int stop_ret;		/* and the error it ends the replay with */
 	struct vmt_err stop_err;
 };
 
+struct judge;
+
 struct track {
-	struct track_id *ids;	/* copies * nids: copy k's id i at k * nids + i */
+	/*
+	 * Indexed by an event's gid (track_gid()).  Loaded traces: copies *
+	 * nids records, copy k's id i at k * nids + i.  Streamed ones: one
+	 * per slot, a slot being what the judge gives an id while it is live
+	 * (and takes back at its free), so that memory follows the ids alive
+	 * at once; slot 0 is never placed (unknown frees, failed allocs).
+	 */
+	struct track_id *ids;
+	size_t ids_cap;		/* records of ids */
+	uint32_t *slot_of;	/* streamed: the slot of each event of the block */
 	size_t nids;		/* ids of one copy (at least 1) */
 	unsigned copies;
 	/* [0]: copy 0, which has the snapshot; [1]: every copy > 0, which
 	 * has not (its frees of snapshot ids are unknown frees). */
 	struct track_copy copy[2];
+	struct judge *judge;	/* streamed: judging goes on block by block */
+	/* Streamed: the ids are not kept; messages read the name back. */
+	const struct vmt_bin_stream *stream;
+	char name[VMT_ID_MAX + 1];
 };
 
 /*
@@ -60,6 +78,17 @@ struct track {
 int track_init(struct track *tk, const struct vmt_trace *t, const struct replay_opts *o,
 	       const struct replay_windows *w, unsigned copies, struct replay_summary *s);
 
+/*
+ * The same for one copy of a trace read as a stream from @stream (@t its
+ * header): nothing is judged yet.  track_judge_block() judges each block
+ * before the engine replays it, track_judge_end() adds the figures to @s.
+ */
+int track_init_stream(struct track *tk, const struct vmt_trace *t,
+		      const struct vmt_bin_stream *stream, const struct replay_opts *o,
+		      const struct replay_windows *w);
+int track_judge_block(struct track *tk, const struct vmt_event *ev, size_t first, size_t n);
+void track_judge_end(struct track *tk, struct replay_summary *s);
+
 /* Frees what track_init allocated, also after it failed. */
 void track_free(struct track *tk);
 
@@ -68,5 +97,31 @@ static inline const struct track_copy *track_copy_of(const struct track *tk, uns
 {
 	return &tk->copy[k ? 1 : 0];
 }
+
+/*
+ * The index of event @index's (@ev's) per-id state in copy @copy: the one
+ * place that maps an id to its state.
+ */
+static inline uint32_t track_gid(const struct track *tk, const struct vmt_event *ev,
+				 size_t index, unsigned copy)
+{
+	if (tk->slot_of)
+		return tk->slot_of[index - tk->copy[0].first];
+	return ev->id + copy * (uint32_t)tk->nids;
+}
+
+/* Where the model holds @gid's area. */
+static inline struct track_id *track_id_find(const struct track *tk, uint32_t gid)
+{
+	return &tk->ids[gid];
+}
+
+static inline void track_id_prefetch(const struct track *tk, uint32_t gid)
+{
+	__builtin_prefetch(&tk->ids[gid], 1);
+}
+
+/* The name of id @id of @t, for messages. */
+const char *track_id_name(struct track *tk, const struct vmt_trace *t, uint32_t id);
 
 #endif /* VMTRACE_TRACK_H */

@@ -72,6 +72,7 @@ static int print_timing(FILE *f, const struct report *rep, FILE *csv, struct vmt
 		return ret;
 	report_benchmarks(f, rep);
 	report_record_loss(f, rep);
+	report_stream(f, rep);
 	report_scaling(f, rep, csv);
 	return report_live_scaling(f, rep, err);
 }

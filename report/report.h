@@ -43,6 +43,8 @@
  *                                hold times per trace, and the holds plots.
  *   throughput    bench.c        --bench DIR: read.json, replay.json, and
  *                                floors.c: floors.json, the ceilings.
+ *   larger than   stream.c       --bench DIR: stream.json (bench/stream.sh),
+ *   memory                       streamed replays' peak memory and read share.
  *   threads       scaling.c      the --threads summaries; also --scaling-csv.
  *   live areas    live.c         --live-csv (bench/live_scaling.sh), fitted by
  *                                fit.c.
@@ -182,6 +184,7 @@ int report_patterns(FILE *f, const struct report_options *opts, struct vmt_err *
 void report_departures(FILE *f, const struct report *rep);
 void report_benchmarks(FILE *f, const struct report *rep);
 void report_machine(FILE *f, const struct report *rep);
+void report_stream(FILE *f, const struct report *rep);
 int report_replay_times(FILE *f, const struct report *rep);
 void report_floors(FILE *f, const json_t *floors, const double ceilings[CEILINGS]);
 void report_replay_floor(FILE *f, const json_t *replay);

@@ -64,6 +64,9 @@ struct generator {
 	 * recorded_callers interned in t->strs. */
 	uint64_t now, next_va;
 	uint32_t callers[NCALLERS];
+	/* vmt_generate_each: where events go instead of t->ev. */
+	int (*emit)(void *arg, const struct vmt_event *ev);
+	void *arg;
 };
 
 static uint64_t random_size(struct generator *g)
@@ -91,6 +94,12 @@ int gen_intern_id(struct vmt_trace *t, const char *prefix, uint64_t n, uint32_t 
 
 static int new_id(struct generator *g, uint32_t *id)
 {
+	if (g->emit) {
+		if (g->next_id >= UINT32_MAX)
+			return -E2BIG;
+		*id = (uint32_t)g->next_id++;
+		return 0;
+	}
 	return gen_intern_id(g->t, "a", g->next_id++, id);
 }
 
@@ -107,6 +116,8 @@ static int push_live(struct generator *g, uint32_t id)
 
 static int push_event(struct generator *g, const struct vmt_event *ev)
 {
+	if (g->emit)
+		return g->emit(g->arg, ev);
 	return vmt_trace_push(g->t, ev, 0) ? 0 : -ENOMEM;
 }
 
@@ -275,9 +286,13 @@ static int intern_callers(struct generator *g)
 	return ret;
 }
 
-int vmt_generate(const struct gen_opts *o, struct vmt_trace *t)
+/* Generates into @t, or through @emit when not NULL. */
+static int generate(const struct gen_opts *o, struct vmt_trace *t,
+		    int (*emit)(void *arg, const struct vmt_event *ev), void *arg,
+		    uint32_t *nids)
 {
-	struct generator g = { .o = o, .t = t, .rng = o->seed, .next_id = 1, .now = 1000000 };
+	struct generator g = { .o = o, .t = t, .rng = o->seed, .next_id = 1, .now = 1000000,
+			       .emit = emit, .arg = arg };
 	char about[180];
 	int ret;
 
@@ -302,7 +317,22 @@ int vmt_generate(const struct gen_opts *o, struct vmt_trace *t)
 		ret = gen_events(&g);
 out:
 	free(g.live);
+	*nids = (uint32_t)g.next_id;
 	if (ret)
 		vmt_trace_free(t);
 	return ret;
+}
+
+int vmt_generate(const struct gen_opts *o, struct vmt_trace *t)
+{
+	uint32_t nids;
+
+	return generate(o, t, NULL, NULL, &nids);
+}
+
+int vmt_generate_each(const struct gen_opts *o, struct vmt_trace *t,
+		      int (*emit)(void *arg, const struct vmt_event *ev), void *arg,
+		      uint32_t *nids)
+{
+	return generate(o, t, emit, arg, nids);
 }

@@ -80,6 +80,18 @@ void gen_opts_default(struct gen_opts *o);
  */
 int vmt_generate(const struct gen_opts *o, struct vmt_trace *t);
 
+/*
+ * vmt_generate() for traces larger than memory: each event goes to
+ * @emit as it is made (a non-zero return stops and is returned), none is
+ * kept, and ids are not interned: an event's id is its area's number, 1,
+ * 2, ... in the order the areas are made (*@nids: the last + 1).  @t gets
+ * the rest (header, meta, text table); t->ids stays empty.  The same
+ * options give the same events as vmt_generate() does, ids aside.
+ */
+int vmt_generate_each(const struct gen_opts *o, struct vmt_trace *t,
+		      int (*emit)(void *arg, const struct vmt_event *ev), void *arg,
+		      uint32_t *nids);
+
 /* --- shared with the pattern generator (trace/patterns.c) ----------------- */
 
 /* splitmix64: small, fast, and the same everywhere.  Advances *@state. */

@@ -123,10 +123,9 @@ const char *vmt_trace_meta(const struct vmt_trace *t, const char *key)
 	return NULL;
 }
 
-uint32_t vmt_trace_nr_cpus(const struct vmt_trace *t)
+uint32_t vmt_trace_cpus_possible(const struct vmt_trace *t)
 {
 	const char *meta = vmt_trace_meta(t, "cpus_possible");
-	uint32_t n = 1;
 	char *end;
 
 	if (meta) {
@@ -135,6 +134,16 @@ uint32_t vmt_trace_nr_cpus(const struct vmt_trace *t)
 		if (end != meta && !*end && v >= 1 && v <= UINT16_MAX + 1UL)
 			return (uint32_t)v;
 	}
+	return 0;
+}
+
+uint32_t vmt_trace_nr_cpus(const struct vmt_trace *t)
+{
+	uint32_t n = vmt_trace_cpus_possible(t);
+
+	if (n)
+		return n;
+	n = 1;
 	for (size_t i = 0; i < t->nev; i++)
 		if ((t->ev[i].flags & VMT_F_CPU) && t->ev[i].cpu >= n)
 			n = t->ev[i].cpu + 1u;

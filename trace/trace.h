@@ -118,6 +118,9 @@ int vmt_trace_own_events(struct vmt_trace *t);
  */
 uint32_t vmt_trace_nr_cpus(const struct vmt_trace *t);
 
+/* The trace's cpus_possible meta when it is a valid count, else 0. */
+uint32_t vmt_trace_cpus_possible(const struct vmt_trace *t);
+
 /* Appends a metadata line.  Returns 0 or -ENOMEM. */
 int vmt_trace_add_meta(struct vmt_trace *t, const char *key, const char *text);
 

@@ -64,11 +64,72 @@ int vmt_bin_parse(const char *name, const void *buf, size_t len,
 		  bool verify_checksum, struct vmt_trace *t, struct vmt_err *err);
 
 /*
+ * Reading a binary trace (`.vmt`, or `.vmt.zst` decompressed as it is
+ * read) as a stream: memory holds one block of events, the text table and
+ * the meta, never the events nor the id table, whatever the file's length.
+ * Every rule vmt_bin_parse() checks is checked, and the checksum is fed
+ * block by block (XXH3 streaming state) and compared at the end.
+ */
+struct vmt_bin_stream;
+
+/*
+ * Opens @path and reads its header, meta and string tables into @t
+ * (initialized and empty): t->ids stays empty (vmt_bin_stream_nids() says
+ * how many there are, vmt_bin_stream_id_name() names one), t->nev 0,
+ * t->lost_events is set by the footer.  Returns 0; -ENOTSUP (no message)
+ * when @path is not a regular file holding the binary format, which is
+ * then for vmt_trace_load(); or -EINVAL, -EIO, -ENOMEM with `name: byte
+ * N: what` in @err.  Close *@s in every case; free @t.
+ */
+int vmt_bin_stream_open(const char *path, bool verify_checksum, struct vmt_trace *t,
+			struct vmt_bin_stream **s, struct vmt_err *err);
+
+/*
+ * Reads the next events, at most @max, into @ev; *@n is how many.  After
+ * the last event, the call that finds none checks the footer (the count,
+ * the checksum when verified) and sets t->lost_events: 0 then means the
+ * whole file is good, and the caller may keep what it made of the events.
+ * Returns 0, or -EINVAL (`name: byte N: what`), -EIO.
+ */
+int vmt_bin_stream_read(struct vmt_bin_stream *s, struct vmt_trace *t, struct vmt_event *ev,
+			size_t max, size_t *n, struct vmt_err *err);
+
+uint32_t vmt_bin_stream_nids(const struct vmt_bin_stream *s);
+
+/* Copies the name of id @id (1 <= id < nids) into @name, reading the id
+ * table again (for messages: it is not kept).  0 or a negative errno. */
+int vmt_bin_stream_id_name(const struct vmt_bin_stream *s, uint32_t id, char *name);
+
+void vmt_bin_stream_close(struct vmt_bin_stream *s);
+
+/*
  * Writes @t to @f in the binary format.  Returns 0, -EIO, -ENOMEM, or
  * -EINVAL with `name: event N: what` in @err when an event is not one the
  * reader would accept (so every file written can be read back).
  */
 int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
 		  struct vmt_err *err);
+
+/*
+ * Writing a binary trace whose events come one at a time, for traces
+ * larger than memory.  @t gives the header, meta and text table; the id
+ * table holds @nids names, id_name(i, name) writing id i's into @name
+ * (VMT_ID_MAX + 1 bytes): they must come in ascending byte order, the
+ * first (i = 0) empty, and an event's id is its name's index.  Events go
+ * through vmt_bin_writer_event() (-EINVAL with `name: event N: what` for
+ * one the reader would not accept), the footer through
+ * vmt_bin_writer_end(), which frees the writer and returns 0 or the
+ * write's negative errno; vmt_bin_writer_free() gives up.  Open returns 0
+ * or -ENOMEM; free *@w in both cases.
+ */
+struct vmt_bin_writer;
+
+int vmt_bin_writer_open(const char *name, const struct vmt_trace *t, uint32_t nids,
+			void (*id_name)(uint32_t i, char *name), FILE *f,
+			struct vmt_bin_writer **w, struct vmt_err *err);
+int vmt_bin_writer_event(struct vmt_bin_writer *w, const struct vmt_event *ev,
+			 struct vmt_err *err);
+int vmt_bin_writer_end(struct vmt_bin_writer *w);
+void vmt_bin_writer_free(struct vmt_bin_writer *w);
 
 #endif /* VMTRACE_TRACE_BIN_H */

@@ -5,9 +5,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zstd.h>
 
@@ -101,6 +103,98 @@ out:
 		vmt_err_set(err, "%s: out of memory while decompressing", name);
 	free(o.dst);
 	return ret;
+}
+
+struct zstd_reader {
+	const char *name;
+	int fd;
+	ZSTD_DCtx *dctx;
+	ZSTD_inBuffer in;
+	uint64_t consumed;	/* compressed bytes before in.src[0] */
+	size_t left;		/* the decoder's last hint: 0 when a frame ended */
+	bool eof;
+	unsigned char *inbuf;
+	size_t inbuf_size;
+};
+
+int zstd_reader_open(const char *name, int fd, struct zstd_reader **out)
+{
+	struct zstd_reader *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (!r)
+		return -ENOMEM;
+	r->name = name;
+	r->fd = fd;
+	r->inbuf_size = ZSTD_DStreamInSize();
+	r->inbuf = malloc(r->inbuf_size);
+	r->dctx = ZSTD_createDCtx();
+	r->in.src = r->inbuf;
+	if (!r->inbuf || !r->dctx) {
+		zstd_reader_close(r);
+		return -ENOMEM;
+	}
+	*out = r;
+	return 0;
+}
+
+void zstd_reader_close(struct zstd_reader *r)
+{
+	if (!r)
+		return;
+	ZSTD_freeDCtx(r->dctx);
+	free(r->inbuf);
+	free(r);
+}
+
+/* Refills the input once it is used up.  0, or -EIO. */
+static int zstd_reader_refill(struct zstd_reader *r, struct vmt_err *err)
+{
+	ssize_t got;
+
+	if (r->in.pos < r->in.size || r->eof)
+		return 0;
+	r->consumed += r->in.size;
+	do
+		got = read(r->fd, r->inbuf, r->inbuf_size);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		vmt_err_set(err, "%s: cannot read: %s", r->name, strerror(errno));
+		return -EIO;
+	}
+	r->in = (ZSTD_inBuffer){ r->inbuf, (size_t)got, 0 };
+	r->eof = !got;
+	return 0;
+}
+
+long zstd_reader_read(struct zstd_reader *r, void *buf, size_t n, struct vmt_err *err)
+{
+	ZSTD_outBuffer o = { buf, n, 0 };
+	int ret;
+
+	while (o.pos < o.size) {
+		size_t before = o.pos, hint;
+
+		if ((ret = zstd_reader_refill(r, err)))
+			return ret;
+		/* At the end of the input too: the decoder may still hold output. */
+		hint = ZSTD_decompressStream(r->dctx, &o, &r->in);
+		if (ZSTD_isError(hint)) {
+			vmt_err_set(err, "%s: byte %" PRIu64 ": zstd: %s", r->name,
+				    r->consumed + r->in.pos, ZSTD_getErrorName(hint));
+			return -EINVAL;
+		}
+		/* Past the end, the hint asks for a next frame: not a truncation. */
+		if (r->eof && o.pos == before)
+			break;
+		r->left = hint;
+	}
+	if (r->eof && r->left) {
+		vmt_err_set(err, "%s: byte %" PRIu64 ": zstd: truncated frame", r->name,
+			    r->consumed);
+		return -EINVAL;
+	}
+	return (long)o.pos;
 }
 
 struct zstd_writer {

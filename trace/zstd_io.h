@@ -21,6 +21,22 @@ int zstd_decompress_all(const char *name, const void *src, size_t len,
 			void **out, size_t *out_len, struct vmt_err *err);
 
 /*
+ * Decompresses a file as it is read, in the decoder's own steps: memory
+ * does not grow with the file.  zstd_reader_read() fills @buf with up to
+ * @n decompressed bytes and returns how many (fewer than @n only at the
+ * end of the input), or -EINVAL with `name: byte N: zstd: what` in @err
+ * (N an offset in the compressed file), or -EIO with errno's message.
+ * Every frame of the file is read, as zstd_decompress_all() does.
+ */
+struct zstd_reader;
+
+/* Reads @fd (which stays the caller's) from its current offset.  Returns
+ * 0, or -ENOMEM. */
+int zstd_reader_open(const char *name, int fd, struct zstd_reader **out);
+long zstd_reader_read(struct zstd_reader *r, void *buf, size_t n, struct vmt_err *err);
+void zstd_reader_close(struct zstd_reader *r);
+
+/*
  * A stream whose bytes are compressed into one zstd frame written to
  * @sink.  fclose() ends the frame and returns EOF if anything failed; it
  * does not close @sink.  Returns NULL on ENOMEM.
