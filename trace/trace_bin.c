@@ -17,6 +17,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "lib/progress.h"
 #include "trace/trace_bin.h"
 #include "trace/trace_text.h"
 
@@ -614,6 +615,8 @@ int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
 			block[j].attrs = str_rank[block[j].attrs];
 		}
 		sink_put(&k, block, n * sizeof(block[0]));
+		if (t->progress)
+			progress_tick(t->progress, i + n);
 	}
 	put64(foot + VMT_BIN_FOOT_COUNT, t->nev);
 	put64(foot + VMT_BIN_FOOT_LOST, t->lost_events);
