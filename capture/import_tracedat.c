@@ -6,12 +6,14 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <event-parse.h>
 #include <trace-cmd.h>
 
 #include "capture/import_tracedat.h"
+#include "trace/trace_io.h"
 
 enum { EV_ALLOC, EV_FREE, EV_PURGE, NR_EVENTS };
 #define MAX_FIELDS 6
@@ -172,23 +174,63 @@ static int read_buffer(struct reader *R, struct tracecmd_input *h)
 	return 0;
 }
 
+/*
+ * Opens the trace.dat at @path with libtracecmd, which reads a file: one
+ * compressed whole with zstd (told by content) is decompressed into an
+ * anonymous file first.  Returns 0 with *@top set (NULL when libtracecmd
+ * cannot read it), or a negative errno with @err set.
+ */
+static int open_tracedat(const char *path, struct tracecmd_input **top, struct vmt_err *err)
+{
+	struct input_file in;
+	bool zstd;
+	int fd = -1, ret;
+
+	*top = NULL;
+	/* Also says what libtracecmd would not, for a file it cannot open. */
+	ret = input_file_open_plain(path, &in, &zstd, err);
+	if (ret)
+		return ret;
+	if (!zstd) {
+		*top = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+		goto out;
+	}
+	fd = memfd_create("trace.dat", MFD_CLOEXEC);
+	for (size_t done = 0; fd >= 0 && done < in.len;) {
+		ssize_t n = write(fd, in.data + done, in.len - done);
+
+		if (n < 0 && errno != EINTR) {
+			close(fd);
+			fd = -1;
+		}
+		done += n > 0 ? (size_t)n : 0;
+	}
+	if (fd < 0 || lseek(fd, 0, SEEK_SET)) {
+		ret = -errno;
+		vmt_err_set(err, "%s: cannot decompress into a temporary file: %s", path,
+			    strerror(errno));
+		goto out;
+	}
+	/* The handle owns the descriptor from here, as tracecmd_open's own. */
+	*top = tracecmd_open_fd(fd, TRACECMD_FL_LOAD_NO_PLUGINS);
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	input_file_close(&in);
+	return ret;
+}
+
 int vmt_tracedat_load(const char *path, struct vmt_builder *b,
 		      struct vmt_tracedat_stats *st, struct vmt_err *err)
 {
 	struct tracecmd_input *top = NULL, *h = NULL;
 	bool has_format = false;
-	int fd, nbuf, ret = 0;
+	int nbuf, ret;
 
 	memset(st, 0, sizeof(*st));
-	/* libtracecmd says nothing useful about a file it cannot open. */
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		ret = -errno;
-		vmt_err_set(err, "%s: %s", path, strerror(errno));
+	if ((ret = open_tracedat(path, &top, err)))
 		goto out;
-	}
-	close(fd);
-	top = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!top) {
 		vmt_err_set(err, "%s: not a trace-cmd trace.dat, or a damaged one "
 			    "(libtracecmd cannot read its headers)", path);

@@ -32,7 +32,7 @@ struct vmt_tracedat_stats {
 };
 
 /*
- * Reads the trace.dat at @path, adding each vmalloc event to @b, whose
+ * Reads the trace.dat at @path (compressed whole with zstd or not), adding each vmalloc event to @b, whose
  * messages name records `path:N` (N counts the buffer's records from 1).
  * Returns 0 with *@st filled, or a negative errno with `path: what is
  * wrong` (or `path:N: ...`) in @err.

@@ -194,7 +194,7 @@ int vmt_vmallocinfo_load(const char *path, struct vmt_snapshot *s, struct vmt_er
 	struct input_file in;
 	int ret;
 
-	ret = input_file_open(path, &in, err);
+	ret = input_file_open_plain(path, &in, NULL, err);
 	if (ret)
 		return ret;
 	ret = vmt_vmallocinfo_parse(path, in.data, in.len, s, err);

@@ -33,15 +33,16 @@ int cmd_convert(int argc, char **argv)
 						       "name: end it .vmt.txt (text), .vmt "
 						       "(binary) or .vmt.zst (binary, zstd)",
 						       argv[first_arg + 1]));
-	/* The loaders and writers have no loop of ours to tick from: the
-	 * line names the phase, and the events once they are known. */
+	/* Counted in records, the events and snapshot areas together (the
+	 * trace's lines).  Reading, their total is unknown until the end
+	 * (text; a binary trace is read in place, at once); writing, it is
+	 * t.nev. */
 	snprintf(phase, sizeof(phase), "vmtrace convert: reading %s", argv[first_arg]);
-	progress_start(&progress, phase, "events", 0);
-	ret = vmt_trace_load(argv[first_arg], &t, &err);
+	progress_start(&progress, phase, "records", 0);
+	ret = vmt_trace_load_shown(argv[first_arg], &t, &progress, &err);
 	if (!ret) {
-		snprintf(phase, sizeof(phase), "vmtrace convert: writing %zu events and "
-			 "snapshot areas to %s", t.nev, argv[first_arg + 1]);
-		progress_start(&progress, phase, "events", 0);
+		snprintf(phase, sizeof(phase), "vmtrace convert: writing %s", argv[first_arg + 1]);
+		progress_start(&progress, phase, "records", t.nev);
 		ret = vmt_trace_save(argv[first_arg + 1], &t, &err);
 	}
 	progress_end(&progress);

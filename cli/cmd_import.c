@@ -18,7 +18,6 @@
 #include "cli/written.h"
 #include "lib/progress.h"
 #include "trace/trace_io.h"
-#include "trace/zstd_io.h"
 #include "capture/builder.h"
 #include "capture/import_ftrace.h"
 #include "capture/import_perf.h"
@@ -89,8 +88,8 @@ static int parse_args(int argc, char **argv, struct import_opts *o)
 		.name = cmd_name, .options = options,
 		.about = "Converts a trace of the vmalloc:alloc_vmap_area, free_vmap_area_noflush\n"
 			 "and purge_vmap_area_lazy events into a vmtrace trace.  Exactly one source:\n"
-			 "--ftrace, --perf-script or --trace-dat; the text sources may be compressed\n"
-			 "with zstd (told by content).  Exit 1 on bad input, 2 on bad usage.",
+			 "--ftrace, --perf-script or --trace-dat; every input, --vmallocinfo too, may\n"
+			 "be compressed with zstd (told by content).  Exit 1 on bad input, 2 on bad usage.",
 	};
 	unsigned nsources = 0;
 	int first_arg, ret;
@@ -229,36 +228,24 @@ static void warn_losses(const struct import_opts *o, const union source_stats *s
 }
 
 /*
- * Feeds the trace to @b; text input may be zstd-compressed, told by
+ * Feeds the trace to @b; any input may be zstd-compressed, told by
  * content as replay tells it (its lines are then those of the
  * decompressed text).  Returns 0 or a negative errno with @err set.
  */
 static int read_source(const struct import_opts *o, struct vmt_builder *b,
 		       union source_stats *st, struct vmt_err *err)
 {
-	struct input_file in = { 0 };
-	void *raw = NULL;
-	size_t len;
-	const char *data;
+	struct input_file in;
 	int ret;
 
 	if (o->kind == SRC_TRACEDAT)
 		return vmt_tracedat_load(o->input, b, &st->tracedat, err);
-	if ((ret = input_file_open(o->input, &in, err)))
+	if ((ret = input_file_open_plain(o->input, &in, NULL, err)))
 		return ret;
-	data = in.data;
-	len = in.len;
-	if (zstd_sniff(in.data, in.len)) {
-		if ((ret = zstd_decompress_all(o->input, in.data, in.len, &raw, &len, err)))
-			goto out;
-		data = raw;
-	}
 	if (o->kind == SRC_FTRACE)
-		ret = vmt_ftrace_parse(o->input, data, len, b, &st->ftrace, err);
+		ret = vmt_ftrace_parse(o->input, in.data, in.len, b, &st->ftrace, err);
 	else
-		ret = vmt_perf_parse(o->input, data, len, b, &st->perf, err);
-out:
-	free(raw);
+		ret = vmt_perf_parse(o->input, in.data, in.len, b, &st->perf, err);
 	input_file_close(&in);
 	return ret;
 }
@@ -271,6 +258,7 @@ int cmd_import(int argc, char **argv)
 	struct vmt_snapshot snap = { 0 };
 	struct vmt_builder b = { 0 };
 	struct progress progress;
+	char phase[512];
 	struct vmt_trace t = { 0 };
 	struct vmt_err err = { { 0 } };
 	int ret;
@@ -289,7 +277,8 @@ int cmd_import(int argc, char **argv)
 			goto out;
 		vmt_builder_set_snapshot(&b, &snap);
 	}
-	progress_start(&progress, "vmtrace import: reading", "events", 0);
+	snprintf(phase, sizeof(phase), "vmtrace import: reading %s", o.input);
+	progress_start(&progress, phase, "events", 0);
 	b.progress = &progress;
 	ret = read_source(&o, &b, &st, &err);
 	progress_end(&progress);
@@ -301,7 +290,14 @@ int cmd_import(int argc, char **argv)
 		vmt_err_set(&err, "out of memory");
 		goto out;
 	}
-	if ((ret = vmt_trace_save(o.out, &t, &err)))
+	/* The total of the reading is unknown (a text's events are found as
+	 * it is parsed); of the writing, it is the trace's records. */
+	snprintf(phase, sizeof(phase), "vmtrace import: writing %s", o.out);
+	progress_start(&progress, phase, "records", t.nev);
+	t.progress = &progress;
+	ret = vmt_trace_save(o.out, &t, &err);
+	progress_end(&progress);
+	if (ret)
 		goto out;
 	warn_losses(&o, &st);
 	cli_say_written(cmd_name, o.out, &t);

@@ -100,6 +100,35 @@ for src in "--perf-script $perf_txt" "--trace-dat $dat"; do
 		fail "$name with snapshot: $live of $snap_areas snapshot areas live"
 done
 
+# Every input compressed whole with zstd, the snapshot too: the same
+# trace but for the file names in `meta source`.
+zstd -q "$snap" -o "$tmp/snap.zst"
+for src in "--perf-script $perf_txt" "--trace-dat $dat" "--ftrace $data/tools.trace.txt"; do
+	set -- $src
+	zstd -q "$2" -o "$tmp/${2##*/}.zst"
+	"$vmtrace" import "$1" "$2" --vmallocinfo "$snap" -o "$tmp/plain.vmt.txt" 2>/dev/null ||
+		fail "$1: import failed"
+	"$vmtrace" import "$1" "$tmp/${2##*/}.zst" --vmallocinfo "$tmp/snap.zst" \
+		-o "$tmp/zst.vmt.txt" 2>/dev/null || fail "$1 ${2##*/}.zst: import failed"
+	cmp -s <(grep -v '^meta source ' "$tmp/plain.vmt.txt") <(grep -v '^meta source ' "$tmp/zst.vmt.txt") ||
+		fail "$1 ${2##*/}.zst: not the trace of the uncompressed input"
+	grep -q "^meta source .* ${2##*/}\.zst.*, snapshot snap\.zst$" "$tmp/zst.vmt.txt" ||
+		fail "$1 ${2##*/}.zst: meta source: $(grep '^meta source ' "$tmp/zst.vmt.txt")"
+	echo "  $1 ${2##*/}.zst --vmallocinfo snap.zst: the uncompressed import's trace"
+done
+# A cut zstd frame: FILE: byte N: zstd: ..., exit 1, no output file.
+for what in "--trace-dat $tmp/${dat##*/}.zst" "--vmallocinfo $tmp/snap.zst"; do
+	set -- $what
+	head -c $(( $(stat -c %s "$2") / 2 )) "$2" > "$tmp/cut.zst"
+	status=0
+	[ "$1" = --vmallocinfo ] && set -- --trace-dat "$dat" "$1" "$tmp/cut.zst" || set -- "$1" "$tmp/cut.zst"
+	"$vmtrace" import "$@" -o "$tmp/cut.vmt.txt" 2> "$tmp/err.txt" || status=$?
+	expect "$what cut in half" "exit status" "$status" 1
+	grep -q "^vmtrace import: $tmp/cut.zst: byte [0-9]*: zstd: " "$tmp/err.txt" ||
+		fail "$what cut in half: message was: $(cat "$tmp/err.txt")"
+	[ ! -e "$tmp/cut.vmt.txt" ] || fail "$what cut in half: an output file was written"
+done
+
 # trace.dat == tracefs text, timestamps rounded to the nearest microsecond
 # as tracefs prints them (ns2usecs adds 500 ns).
 events() {

@@ -41,12 +41,45 @@ fi
 [ "$(tail -c 4 "$tmp/tty" | od -An -c | tr -d ' ')" = '\r033[K' ] ||
 	fail "replay: the line is not erased at the end: $(tail -c 40 "$tmp/tty" | od -c)"
 
-on_tty "$vmtrace" convert "$tmp/g.vmt" "$tmp/g.vmt.txt"
-grep -q "vmtrace convert: reading $tmp/g.vmt \.\.\." "$tmp/tty" &&
-	grep -q "vmtrace convert: writing 300000 events and snapshot areas to $tmp/g.vmt.txt \.\.\." "$tmp/tty" ||
-	fail "convert: no progress: $(od -c "$tmp/tty" | head -5)"
+# Convert: reading a text trace, its records (events and snapshot areas)
+# as they are parsed, their total unknown until the end; writing,
+# "DONE / TOTAL records (P%)", then rate and time left.  A phase shorter
+# than a quarter second shows only its first line.
+"$vmtrace" convert "$tmp/g.vmt" "$tmp/g.vmt.txt" 2> /dev/null
+on_tty "$vmtrace" convert "$tmp/g.vmt.txt" "$tmp/c.vmt.zst"
+[ "$rc" -eq 0 ] || fail "convert on a tty: exit $rc"
+grep -q "vmtrace convert: reading $tmp/g.vmt.txt \.\.\." "$tmp/tty" &&
+	grep -q "vmtrace convert: writing $tmp/c.vmt.zst: 0 / 300000 records (0%)" "$tmp/tty" ||
+	fail "convert: no starting progress lines: $(od -c "$tmp/tty" | head -8)"
+draws=$(tr -cd '\r' < "$tmp/tty" | wc -c)
+# Two phases: two first lines and two erasures besides the redraws.
+[ "$draws" -le $((4 * secs + 4)) ] || fail "convert: $draws redraws in about $secs s"
+tr '\r' '\n' < "$tmp/tty" > "$tmp/lines"
+if grep -q "reading $tmp/g.vmt.txt: " "$tmp/lines"; then
+	grep -qE "reading $tmp/g.vmt.txt: [0-9]+ records, [0-9]+ records/s" "$tmp/lines" ||
+		fail "convert: reading without a rate: $(grep reading "$tmp/lines" | cat -v)"
+else
+	echo "  convert: reading took under a quarter second, no count shown"
+fi
+if grep -qE "writing $tmp/c.vmt.zst: [1-9][0-9]* / " "$tmp/lines"; then
+	grep -qE "writing $tmp/c.vmt.zst: [0-9]+ / 300000 records \([0-9]+%\), [0-9]+ records/s, [0-9]+:[0-9]{2} left" "$tmp/lines" ||
+		fail "convert: writing without rate and time left: $(grep writing "$tmp/lines" | cat -v)"
+else
+	echo "  convert: writing took under a quarter second, no count shown"
+fi
+# Counts only grow, and never past the total.
+awk -v total=300000 '/records/ { n = $0; sub(/.*: /, "", n); sub(/ .*/, "", n)
+	if (n + 0 > total || (phase == $3 && n + 0 < last)) bad = 1; phase = $3; last = n + 0 }
+	END { exit bad }' "$tmp/lines" || fail "convert: counts out of order: $(cat -v "$tmp/lines")"
+grep -q $'\r\033\\[Kvmtrace convert: wrote ' "$tmp/tty" ||
+	fail "convert: the line is not erased before what it wrote: $(tail -c 120 "$tmp/tty" | od -c)"
+cmp -s <("$vmtrace" convert "$tmp/c.vmt.zst" - 2> /dev/null) "$tmp/g.vmt.txt" ||
+	fail "convert on a tty: the output is not the input"
+
 on_tty "$vmtrace" import --ftrace "$tmp/f.txt" -o "$tmp/i.vmt.txt"
-grep -q 'vmtrace import: reading \.\.\.' "$tmp/tty" || fail "import: no progress: $(od -c "$tmp/tty" | head -5)"
+grep -q "vmtrace import: reading $tmp/f.txt \.\.\." "$tmp/tty" &&
+	grep -qE "vmtrace import: writing $tmp/i.vmt.txt: 0 / [0-9]+ records \(0%\)" "$tmp/tty" ||
+	fail "import: no progress: $(od -c "$tmp/tty" | head -8)"
 
 # Not a terminal: nothing but what the commands say anyway.
 "$vmtrace" replay "$tmp/g.vmt" > /dev/null 2> "$tmp/err"

@@ -7,6 +7,7 @@
 
 #include "lib/grow.h"
 #include "lib/bigmem.h"
+#include "lib/progress.h"
 #include "trace/trace.h"
 
 int vmt_trace_init(struct vmt_trace *t)
@@ -93,6 +94,8 @@ struct vmt_event *vmt_trace_push(struct vmt_trace *t, const struct vmt_event *ev
 	if (t->line)
 		t->line[t->nev] = line;
 	t->ev[t->nev] = *ev;
+	if (t->progress)
+		progress_tick(t->progress, t->nev + 1);
 	return &t->ev[t->nev++];
 }
 

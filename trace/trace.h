@@ -18,6 +18,8 @@
 
 #include "trace/strtab.h"
 
+struct progress;
+
 #define VMT_TEXT_VERSION 1
 
 enum vmt_op {
@@ -90,6 +92,12 @@ struct vmt_trace {
 	 */
 	void *backing;
 	void (*release)(void *backing);
+
+	/*
+	 * A progress line (lib/progress.h) to tick with the events pushed,
+	 * then with those written by vmt_trace_save; NULL: none.  Not owned.
+	 */
+	struct progress *progress;
 };
 
 /* Initializes an empty trace (page size 4096, no range). */

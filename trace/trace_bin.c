@@ -20,6 +20,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "lib/progress.h"
 #include "trace/trace_bin.h"
 #include "trace/trace_text.h"
 #include "trace/zstd_io.h"
@@ -1167,6 +1168,8 @@ int vmt_bin_write(const char *name, const struct vmt_trace *t, FILE *f,
 			block[j].attrs = str_rank[block[j].attrs];
 		}
 		sink_put(&k, block, n * sizeof(block[0]));
+		if (t->progress)
+			progress_tick(t->progress, i + n);
 	}
 	ret = put_footer(&k, t->nev, t->lost_events);
 out:

@@ -188,8 +188,9 @@ static int input_file_decompress(const char *path, struct input_file *in,
 	return ret;
 }
 
-int vmt_trace_load_from(const char *path, bool verify_checksum, struct vmt_trace *t,
-			struct vmt_source *src, struct vmt_err *err)
+/* vmt_trace_load_from, @t ticking @progress (may be NULL) as it reads. */
+static int load(const char *path, bool verify_checksum, struct vmt_trace *t,
+		struct vmt_source *src, struct progress *progress, struct vmt_err *err)
 {
 	struct input_file in, *kept;
 	char *name = NULL;
@@ -200,14 +201,12 @@ int vmt_trace_load_from(const char *path, bool verify_checksum, struct vmt_trace
 		vmt_err_set(err, "%s: out of memory", path);
 		return ret;
 	}
+	t->progress = progress;
+	memset(src, 0, sizeof(*src));
 	ret = check_prefix(path, err);
 	if (!ret)
-		ret = input_file_open(path, &in, err);
+		ret = input_file_open_plain(path, &in, &src->zstd, err);
 	if (ret)
-		goto out;
-	memset(src, 0, sizeof(*src));
-	src->zstd = zstd_sniff(in.data, in.len);
-	if (src->zstd && (ret = input_file_decompress(path, &in, err)))
 		goto out;
 	/* Offsets and lines in errors are then those of the decompressed bytes. */
 	if (asprintf(&name, src->zstd ? "%s (decompressed)" : "%s", path) < 0) {
@@ -249,11 +248,38 @@ out:
 	return ret;
 }
 
+int input_file_open_plain(const char *path, struct input_file *in, bool *was_zstd,
+			  struct vmt_err *err)
+{
+	int ret = input_file_open(path, in, err);
+	bool zstd = !ret && zstd_sniff(in->data, in->len);
+
+	if (was_zstd)
+		*was_zstd = zstd;
+	if (zstd)
+		ret = input_file_decompress(path, in, err);
+	return ret;
+}
+
+int vmt_trace_load_from(const char *path, bool verify_checksum, struct vmt_trace *t,
+			struct vmt_source *src, struct vmt_err *err)
+{
+	return load(path, verify_checksum, t, src, NULL, err);
+}
+
 int vmt_trace_load(const char *path, struct vmt_trace *t, struct vmt_err *err)
 {
 	struct vmt_source src;
 
-	return vmt_trace_load_from(path, true, t, &src, err);
+	return load(path, true, t, &src, NULL, err);
+}
+
+int vmt_trace_load_shown(const char *path, struct vmt_trace *t, struct progress *progress,
+			 struct vmt_err *err)
+{
+	struct vmt_source src;
+
+	return load(path, true, t, &src, progress, err);
 }
 
 static bool ends_with(const char *s, const char *suffix)

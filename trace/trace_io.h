@@ -18,6 +18,15 @@ int input_file_open(const char *path, struct input_file *in, struct vmt_err *err
 void input_file_close(struct input_file *in);
 
 /*
+ * input_file_open, then decompressed when the file is zstd-compressed
+ * (told by content, never by name); *@was_zstd (may be NULL) says
+ * whether it was.  Offsets in @in are then those of the decompressed
+ * bytes.  Returns 0 or -errno with @err set.
+ */
+int input_file_open_plain(const char *path, struct input_file *in, bool *was_zstd,
+			  struct vmt_err *err);
+
+/*
  * Loads the trace at @path into @t (which this initializes), whatever its
  * format, told by content and never by name: the binary magic, a zstd
  * frame (holding either format), else text.  Returns 0, or a negative
@@ -25,6 +34,14 @@ void input_file_close(struct input_file *in);
  * empty.
  */
 int vmt_trace_load(const char *path, struct vmt_trace *t, struct vmt_err *err);
+
+/*
+ * vmt_trace_load showing the events read so far on @progress (a text
+ * trace's; a binary one is read in place, at once), which @t keeps in
+ * t->progress for a later vmt_trace_save.
+ */
+int vmt_trace_load_shown(const char *path, struct vmt_trace *t, struct progress *progress,
+			 struct vmt_err *err);
 
 /* What a loaded file turned out to be. */
 struct vmt_source {
@@ -43,7 +60,8 @@ int vmt_trace_load_from(const char *path, bool verify_checksum, struct vmt_trace
 /*
  * Writes @t to @path whole or not at all, in the format its name asks
  * for: `.vmt` binary, `.vmt.zst` zstd-compressed binary, anything else
- * (and "-") text.  Returns 0 or a negative errno with @err set.
+ * (and "-") text, ticking t->progress, when set, with the events written.
+ * Returns 0 or a negative errno with @err set.
  */
 int vmt_trace_save(const char *path, const struct vmt_trace *t, struct vmt_err *err);
 

@@ -15,6 +15,7 @@
 
 #include "lib/vmmath.h"
 #include "lib/number.h"
+#include "lib/progress.h"
 #include "trace/trace_text.h"
 
 /* What a text trace holds per distinct id, at least, in every trace the
@@ -573,8 +574,11 @@ int vmt_text_write(const struct vmt_trace *t, FILE *f)
 	for (size_t i = 0; i < t->nmeta; i++)
 		fprintf(f, "meta %s %s\n", strtab_get(&t->strs, t->meta[i].key),
 			strtab_get(&t->strs, t->meta[i].text));
-	for (size_t i = 0; i < t->nev; i++)
+	for (size_t i = 0; i < t->nev; i++) {
 		vmt_text_write_event(t, &t->ev[i], f);
+		if (t->progress)
+			progress_tick(t->progress, i + 1);
+	}
 	/* The write's own errno (ENOSPC, ...), when the stream kept one. */
 	return ferror(f) ? (errno ? -errno : -EIO) : 0;
 }
