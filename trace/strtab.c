@@ -115,12 +115,14 @@ int strtab_reserve(struct strtab *s, uint32_t n)
 	return 0;
 }
 
-/* Slots the index wants for @n strings: at most half full, a power of two. */
+/* Slots the index wants for @n strings: a power of two, at most 3/4 full
+ * (linear probing stays within a cache line or two; a sparser index
+ * would cost more fresh memory than its probes save). */
 static size_t slots_for(uint64_t n)
 {
 	size_t slots = 32;
 
-	while (slots / 2 < n)
+	while (slots / 4 * 3 < n)
 		slots *= 2;
 	return slots;
 }
@@ -227,7 +229,7 @@ int strtab_intern_hashed(struct strtab *s, const char *str, size_t len, uint64_t
 	}
 	if ((ret = strtab_reserve(s, 1)))
 		return ret;
-	if (((uint64_t)s->count + 1) * 2 > s->nslots) {
+	if ((uint64_t)s->count + 1 > s->nslots / 4 * 3) {
 		if ((ret = strtab_size_index(s, 1)))
 			return ret;
 		slot = strtab_probe(s, str, len, hash);

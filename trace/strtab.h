@@ -23,7 +23,7 @@ struct strtab {
 	uint32_t *len_by_index;		/* index -> length (in the by_index block) */
 	uint32_t count, cap;
 	uint64_t *slots;		/* index of the strings [0, nhashed), or NULL */
-	size_t nslots;			/* a power of two, at least twice nhashed */
+	size_t nslots;			/* a power of two, at least 4/3 of nhashed */
 	uint32_t nhashed;
 	struct strtab_chunk *chunks;	/* arena holding the copied strings */
 };
