@@ -2,6 +2,7 @@
 # `ninja bench`: every benchmark, results in bench/results/.
 #   host.sh          the machine they run on (CPU, cores, hypervisor, kernel)
 #   read.sh          trace loading (binary, text, zstd) vs raw reads, 10M events
+#   import.sh        tracefs import vs trace-cmd report of one capture (root)
 #   floors.sh        what this machine charges for the accesses the targets
 #                    cannot avoid (the ceilings in RESULTS.md)
 #   replay.sh        replay throughput at 100 000 live areas
@@ -21,6 +22,7 @@ cd "$(dirname "$0")/.."
 mkdir -p bench/results
 bench/host.sh bench/results/host.json
 bench/read.sh
+bench/import.sh
 bench/floors.sh
 bench/replay.sh
 bench/stream.sh

@@ -14,7 +14,15 @@
  */
 static inline int parse_u64_text(const char *s, size_t len, uint64_t *out)
 {
-	unsigned base = 10, digit;
+	/* Each byte's value as a digit plus one, 0 when it is none: one
+	 * lookup, not a chain of comparisons, on the parsers' hot path. */
+	static const uint8_t digit_plus_one[256] = {
+		['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+		['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+		['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+		['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	};
+	unsigned base = 10;
 	uint64_t v = 0;
 	size_t i = 0;
 
@@ -25,19 +33,16 @@ static inline int parse_u64_text(const char *s, size_t len, uint64_t *out)
 	if (i == len)
 		return -EINVAL;
 	for (; i < len; i++) {
-		char c = s[i];
+		unsigned digit = digit_plus_one[(unsigned char)s[i]] - 1u;
 
-		if (c >= '0' && c <= '9')
-			digit = c - '0';
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			digit = c - 'a' + 10;
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			digit = c - 'A' + 10;
-		else
+		/* A non-digit wraps around to UINT_MAX. */
+		if (digit >= base)
 			return -EINVAL;
-		if (v > (UINT64_MAX - digit) / base)
+		/* Overflow by multiplication or addition: the checks the CPU
+		 * makes anyway, where a division per digit would cost ten times
+		 * the digit's work. */
+		if (__builtin_mul_overflow(v, base, &v) || __builtin_add_overflow(v, digit, &v))
 			return -ERANGE;
-		v = v * base + digit;
 	}
 	*out = v;
 	return 0;

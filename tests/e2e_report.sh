@@ -105,6 +105,22 @@ for row in '| load a binary trace, no model (1000 events) | 3e+07 | 1e+08 | 8e+0
 	grep -qxF "$row" "$tmp/R4.md" || fail "ceiling row: want '$row', got: $(grep '^| [lpr][oae]' "$tmp/R4.md")"
 done
 grep -qF '(`bench/bench_floors.c`, median of 3 runs, commit def5678)' "$tmp/R4.md" || fail "floors paragraph"
+# Issue 18's text targets under the table: the parse against 5M lines/s,
+# then bench/import.sh's tracefs import against trace-cmd report (its JSON
+# as it writes it; the ratios are its own, not recomputed).
+grep -qF 'Parsing the text trace ran at 1e+06 lines/s, below the 5e+06 lines/s issue 18 asks.' \
+	"$tmp/R4.md" || fail "text parse target sentence"
+cat > "$tmp/bench/import.json" <<'JSON'
+{"commit": "fed9876", "events": 200000, "import_over_report_wall": 0.5,
+ "import_over_report_cpu": 0.25, "results": [
+ {"tool": "vmtrace import", "median_wall_s": 1, "median_cpu_s": 0.5},
+ {"tool": "trace-cmd report", "median_wall_s": 2, "median_cpu_s": 2}]}
+JSON
+# shellcheck disable=SC2086
+"$vmtrace" report -o "$tmp/R7.md" --bench "$tmp/bench" $sums > /dev/null
+grep -qF '`vmtrace import --ftrace` of a tracefs `trace` file of 200000 events (`bench/import.sh`, commit fed9876, median of 3 runs) took 1 s (0.5 s of CPU); `trace-cmd report` of the trace.dat extracted from the same buffer took 2 s (2 s of CPU): import / report 0.50 in time, 0.25 in CPU time (issue 18 asks at most 1).' \
+	"$tmp/R7.md" || fail "import sentence: $(grep -F 'vmtrace import --ftrace' "$tmp/R7.md")"
+rm "$tmp/bench/import.json"
 # No host.json: the machine is not recorded, and nothing else says which.
 grep -qF 'Benchmarked on: machine not recorded' "$tmp/R4.md" || fail "no host.json"
 # With bench/host.sh's file, the report names the machine from it.

@@ -1,36 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Interning through libck's ck_hs, an open-addressed set of pointers to
- * entries that keeps some bits of each entry's hash beside its pointer: a
- * lookup reads one cache line of slots and follows a pointer only when
- * those bits match, so interning millions of new ids costs about one
- * cache miss each.  An entry points at its string, which never moves (it
- * lives in the table's arena, right after the entry, or in the caller's
- * buffer), so no key is copied twice.
+ * Interning through an open-addressed index of 8-byte slots, each holding
+ * a string's index and the top half of its 64-bit hash: a lookup reads one
+ * cache line of slots and follows a string only when those bits match, so
+ * interning millions of new ids costs about one cache miss each, and a
+ * caller that knows its next strings early (strtab_prefetch) hides even
+ * that.  Strings never move (they live in the table's arena, or in the
+ * caller's buffer), so no key is copied twice.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <ck_hs.h>
 /* Inline XXH3: most strings are short ids, where a call would dominate. */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "lib/bigmem.h"
-
-/* What the hash holds: a string of the table and its index. */
-struct strtab_entry {
-	const char *str;
-	uint32_t len;
-	uint32_t idx;
-};
-
 #include "trace/strtab.h"
 
+/* A slot: 0 when empty, else (the hash's top half | index + 1). */
+#define SLOT_TAG_MASK 0xffffffff00000000ull
+
 /*
- * Copied strings (and the hash entries) live in chunks that are never
+ * Copied strings live in chunks that are never
  * reallocated, so pointers into them stay valid; one allocation serves
  * many strings.  Chunks double from the first size up to the last, so a
  * small table costs little and a large one few allocations.
@@ -83,11 +77,7 @@ void strtab_free(struct strtab *s)
 {
 	struct strtab_chunk *c, *next;
 
-	/* The entries live in the chunks: the hash's own table goes first. */
-	if (s->hash) {
-		ck_hs_destroy(s->hash);
-		free(s->hash);
-	}
+	bigmem_free(s->slots, s->nslots * sizeof(*s->slots));
 	for (c = s->chunks; c; c = next) {
 		next = c->next;
 		bigmem_free(c, sizeof(*c) + c->cap);
@@ -125,93 +115,82 @@ int strtab_reserve(struct strtab *s, uint32_t n)
 	return 0;
 }
 
-static unsigned long entry_hash(const void *entry, unsigned long seed)
+/* Slots the index wants for @n strings: a power of two, at most 3/4 full
+ * (linear probing stays within a cache line or two; a sparser index
+ * would cost more fresh memory than its probes save). */
+static size_t slots_for(uint64_t n)
 {
-	const struct strtab_entry *e = entry;
+	size_t slots = 32;
 
-	return XXH3_64bits_withSeed(e->str, e->len, seed);
+	while (slots / 4 * 3 < n)
+		slots *= 2;
+	return slots;
 }
 
-static bool entry_equal(const void *a, const void *b)
+/* The slot of @hash's string, or of the first free slot on its probe path. */
+static uint64_t *strtab_probe(const struct strtab *s, const char *str, size_t len,
+			      uint64_t hash)
 {
-	const struct strtab_entry *x = a, *y = b;
+	size_t mask = s->nslots - 1, i = hash & mask;
+	uint64_t tag = hash & SLOT_TAG_MASK;
 
-	return x->len == y->len && !memcmp(x->str, y->str, x->len);
+	for (;; i = (i + 1) & mask) {
+		uint64_t slot = s->slots[i];
+		uint32_t idx = (uint32_t)slot - 1;
+
+		if (!slot)
+			return &s->slots[i];
+		if ((slot & SLOT_TAG_MASK) == tag && s->len_by_index[idx] == len &&
+		    !memcmp(s->by_index[idx], str, len))
+			return &s->slots[i];
+	}
 }
 
-static void *hash_malloc(size_t bytes)
-{
-	return bigmem_resize(NULL, 0, bytes);
-}
-
-static void *hash_realloc(void *p, size_t old_bytes, size_t new_bytes, bool defer)
-{
-	(void)defer;
-	return bigmem_resize(p, old_bytes, new_bytes);
-}
-
-static void hash_free(void *p, size_t bytes, bool defer)
-{
-	(void)defer;
-	bigmem_free(p, bytes);
-}
-
-static struct ck_malloc hash_memory = { hash_malloc, hash_realloc, hash_free };
-
-/* Slots a set needs for @n entries: ck_hs grows past half full. */
-static unsigned long slots_for(uint64_t n)
-{
-	return n < 16 ? 32 : 2 * n + 2;
-}
-
-/* Makes the hash index hold room for @n more strings than it has, so
- * that filling it never rehashes (which would read every string again). */
+/* Makes the index hold room for @n more strings than it has, so that
+ * filling it never rehashes (which would read every string again). */
 static int strtab_size_index(struct strtab *s, uint64_t n)
 {
-	if (!s->hash) {
-		s->hash = malloc(sizeof(*s->hash));
-		if (!s->hash)
-			return -ENOMEM;
-		if (!ck_hs_init(s->hash, CK_HS_MODE_SPMC | CK_HS_MODE_OBJECT, entry_hash,
-				entry_equal, &hash_memory, slots_for(n), 0)) {
-			free(s->hash);
-			s->hash = NULL;
-			return -ENOMEM;
-		}
+	size_t nslots = slots_for(s->nhashed + n);
+	uint64_t *old = s->slots;
+	size_t old_nslots = s->nslots;
+
+	if (old && nslots <= old_nslots)
 		return 0;
+	s->slots = bigmem_zalloc(nslots * sizeof(*s->slots));
+	if (!s->slots) {
+		s->slots = old;
+		return -ENOMEM;
 	}
-	return ck_hs_grow(s->hash, slots_for(ck_hs_count(s->hash) + n)) ? 0 : -ENOMEM;
-}
+	s->nslots = nslots;
+	for (uint32_t idx = 0; idx < s->nhashed; idx++) {
+		uint64_t hash = strtab_hash(s->by_index[idx], s->len_by_index[idx]);
 
-static struct strtab_entry *strtab_new_entry(struct strtab *s, size_t extra)
-{
-	const size_t align = _Alignof(struct strtab_entry);
-	/* The arena hands out bytes: align the entry by hand. */
-	char *p = strtab_carve(s, sizeof(struct strtab_entry) + extra + align - 1);
-
-	return p ? (struct strtab_entry *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1))
-		 : NULL;
+		*strtab_probe(s, s->by_index[idx], s->len_by_index[idx], hash) =
+			(hash & SLOT_TAG_MASK) | ((uint64_t)idx + 1);
+	}
+	bigmem_free(old, old_nslots * sizeof(*old));
+	return 0;
 }
 
 /* Hashes the strings appended since the last call (lazily: a table
  * filled by strtab_append_unique costs nothing until it is searched). */
 static int strtab_index(struct strtab *s)
 {
+	uint32_t from = s->nhashed;
 	int ret;
 
-	if (s->hash && s->nhashed == s->count)
+	if (s->slots && s->nhashed == s->count)
 		return 0;
 	if ((ret = strtab_size_index(s, s->count - s->nhashed)))
 		return ret;
-	for (; s->nhashed < s->count; s->nhashed++) {
-		struct strtab_entry *e = strtab_new_entry(s, 0);
+	/* Appended strings differ from every other: no comparison needed,
+	 * but the probe is the same. */
+	s->nhashed = s->count;
+	for (uint32_t idx = from; idx < s->count; idx++) {
+		uint64_t hash = strtab_hash(s->by_index[idx], s->len_by_index[idx]);
 
-		if (!e)
-			return -ENOMEM;
-		*e = (struct strtab_entry){ s->by_index[s->nhashed], s->len_by_index[s->nhashed],
-					    s->nhashed };
-		if (!ck_hs_put_unique(s->hash, entry_hash(e, 0), e))
-			return -ENOMEM;
+		*strtab_probe(s, s->by_index[idx], s->len_by_index[idx], hash) =
+			(hash & SLOT_TAG_MASK) | ((uint64_t)idx + 1);
 	}
 	return 0;
 }
@@ -227,10 +206,15 @@ int strtab_expect(struct strtab *s, uint32_t n)
 	return ret;
 }
 
-int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx)
+uint64_t strtab_hash(const char *str, size_t len)
 {
-	struct strtab_entry key = { str, (uint32_t)len, 0 }, *e;
-	unsigned long h;
+	return XXH3_64bits(str, len);
+}
+
+int strtab_intern_hashed(struct strtab *s, const char *str, size_t len, uint64_t hash,
+			 uint32_t *idx)
+{
+	uint64_t *slot;
 	char *copy;
 	int ret;
 
@@ -238,29 +222,34 @@ int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx)
 		return -E2BIG;
 	if ((ret = strtab_index(s)))
 		return ret;
-	h = entry_hash(&key, 0);
-	e = ck_hs_get(s->hash, h, &key);
-	if (e) {
-		*idx = e->idx;
+	slot = strtab_probe(s, str, len, hash);
+	if (*slot) {
+		*idx = (uint32_t)*slot - 1;
 		return 0;
 	}
 	if ((ret = strtab_reserve(s, 1)))
 		return ret;
-	/* The copy right after its entry: a hit reads one cache line. */
-	e = strtab_new_entry(s, len + 1);
-	if (!e)
+	if ((uint64_t)s->count + 1 > s->nslots / 4 * 3) {
+		if ((ret = strtab_size_index(s, 1)))
+			return ret;
+		slot = strtab_probe(s, str, len, hash);
+	}
+	copy = strtab_carve(s, len + 1);
+	if (!copy)
 		return -ENOMEM;
-	copy = (char *)(e + 1);
 	memcpy(copy, str, len);
 	copy[len] = '\0';
-	*e = (struct strtab_entry){ copy, (uint32_t)len, s->count };
-	if (!ck_hs_put_unique(s->hash, h, e))
-		return -ENOMEM;
+	*slot = (hash & SLOT_TAG_MASK) | ((uint64_t)s->count + 1);
 	s->by_index[s->count] = copy;
 	s->len_by_index[s->count] = (uint32_t)len;
 	*idx = s->count++;
 	s->nhashed = s->count;
 	return 0;
+}
+
+int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx)
+{
+	return strtab_intern_hashed(s, str, len, strtab_hash(str, len), idx);
 }
 
 int strtab_append_unique(struct strtab *s, const char *str, uint32_t len)

@@ -16,14 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct ck_hs;
 struct strtab_chunk;
 
 struct strtab {
 	const char **by_index;		/* index -> string (NUL-terminated) */
 	uint32_t *len_by_index;		/* index -> length (in the by_index block) */
 	uint32_t count, cap;
-	struct ck_hs *hash;		/* index of the strings [0, nhashed), or NULL */
+	uint64_t *slots;		/* index of the strings [0, nhashed), or NULL */
+	size_t nslots;			/* a power of two, at least 4/3 of nhashed */
 	uint32_t nhashed;
 	struct strtab_chunk *chunks;	/* arena holding the copied strings */
 };
@@ -36,6 +36,25 @@ void strtab_free(struct strtab *s);
  * Returns 0 and sets *@idx, or -ENOMEM, or -E2BIG past 2^32 - 1 strings.
  */
 int strtab_intern(struct strtab *s, const char *str, size_t len, uint32_t *idx);
+
+/*
+ * The same, for a caller that hashed @str earlier with strtab_hash (to
+ * strtab_prefetch its slot a few strings ahead).  Precondition: @hash ==
+ * strtab_hash(@str, @len).
+ */
+int strtab_intern_hashed(struct strtab *s, const char *str, size_t len, uint64_t hash,
+			 uint32_t *idx);
+
+/* The hash strtab_intern_hashed wants. */
+uint64_t strtab_hash(const char *str, size_t len);
+
+/* Starts loading the index slot of @hash into the cache (a hint: a table
+ * whose index is not built yet, or that grows meanwhile, ignores it). */
+static inline void strtab_prefetch(const struct strtab *s, uint64_t hash)
+{
+	if (s->slots)
+		__builtin_prefetch(&s->slots[hash & (s->nslots - 1)]);
+}
 
 /* Makes room for @n more strings, so that @n strtab_append_unique calls
  * cannot fail.  Returns 0, -ENOMEM or -E2BIG. */
