@@ -20,8 +20,9 @@ git ls-files -z --cached --others --exclude-standard | xargs -0 cp -a --parents 
 [ -d build ] && cp -a build "$scratch/"
 cd "$scratch"
 scripts="tests/e2e_linear_oracle.sh tests/e2e_frag_oracle.sh
-	tests/e2e_rbtree_cache_oracle.sh tests/e2e_rbtree_oracle.sh tests/e2e_models_agree.sh
-	tests/e2e_replay.sh
+	tests/e2e_rbtree_cache_oracle.sh tests/e2e_rbtree_oracle.sh tests/e2e_model_oracles.sh
+	tests/e2e_models_agree.sh
+	tests/e2e_replay.sh tests/e2e_peak_oracle.sh
 	tests/e2e_search_known.sh tests/e2e_bad_input.sh"
 programs=$(sed -n 's/^build \$d\/\(tests\/test_[a-z_]*\):.*/build\/\1/p' ninja/sources.ninja)
 
