@@ -7,7 +7,8 @@
 #   augmented-5.2, augmented-5.19  tests/ref_augmented.py (5.2's and
 #                  5.19's find_vmap_lowest_match over tests/ref_rbtree.py's
 #                  red-black tree with subtree_max_size)
-#   buddy          tests/ref_buddy.py
+#   buddy          tests/ref_buddy.py, and its memory figures (internal
+#                  waste, metadata bytes) with --memory
 #   vmem-instant, vmem-next  tests/ref_vmem.py
 # (augmented and vmem-best, the same oracles' other modes, are compared on
 # the generated traces of tests/e2e_property.sh.)  Every shipped trace, the
@@ -39,12 +40,22 @@ for trace in traces/*.vmt.txt traces/*.vmt traces/*.vmt.zst tests/data/*.vmt.txt
 	echo "$oracles" | while IFS=: read -r model oracle; do
 		# shellcheck disable=SC2086
 		python3 tests/$oracle "$tmp/trace.vmt.txt" > "$tmp/want.csv"
-		"$vmtrace" replay -a "$model" --events "$tmp/got.csv" "$trace" > /dev/null
+		"$vmtrace" replay -a "$model" --events "$tmp/got.csv" --json "$tmp/s.json" \
+			"$trace" > /dev/null
 		if ! cmp -s "$tmp/want.csv" "$tmp/got.csv"; then
 			echo "FAIL: $trace: $model events differ from tests/$oracle:"
 			diff "$tmp/want.csv" "$tmp/got.csv" | head -20
 			exit 1
 		fi
+		[ "$model" = buddy ] || continue
+		want=$(python3 tests/ref_buddy.py --memory "$tmp/trace.vmt.txt")
+		got=$(jq -r '.summary | "\(.max_internal_waste) \(.end_internal_waste) \(.max_metadata_bytes)"' \
+			"$tmp/s.json")
+		[ "$want" = "$got" ] || {
+			echo "FAIL: $trace: buddy's max/end internal waste, max metadata bytes: $got," \
+				"tests/ref_buddy.py --memory: $want"
+			exit 1
+		}
 	done
 	echo "ok: $trace ($(($(wc -l < "$tmp/want.csv") - 1)) rows, searches included, agree for" \
 		"$(echo "$oracles" | cut -d: -f1 | tr '\n' ' ')"

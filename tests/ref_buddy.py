@@ -26,9 +26,18 @@ per buddy examined plus one per merge.
 Free lists are sorted lists of block starts (bisect), so that the blocks
 below the window, which never fit, are counted without a walk.
 
-  ref_buddy.py TRACE.vmt.txt
+With --memory it prints instead the model's memory figures of
+replay/metrics.h, sampled after every reserve, alloc and free (what
+the replay samples, after every event and after the snapshot, differs
+only by repeats): max_internal_waste and end_internal_waste, the bytes
+held past what was asked (a block's rounding); max_metadata_bytes, an
+out-of-band buddy's 16-byte list head per order and 32 bytes per free
+block and per held area.
+
+  ref_buddy.py [--memory] TRACE.vmt.txt
 """
 import bisect
+import os
 import sys
 
 from ref_linear import align_up, replay
@@ -39,6 +48,8 @@ WRAP = 2**64
 class Buddy:
     def setup(self, lo, hi, page, main):
         self.lo, self.hi, self.page = lo, hi, page
+        self.waste = self.max_waste = self.max_metadata = 0
+        self.asked = {}                     # addr -> size asked
         self.orders = 0                     # orders whose block size is < 2^64
         while page << self.orders < WRAP and self.orders < 64:
             self.orders += 1
@@ -89,7 +100,7 @@ class Buddy:
 
     def reserve(self, addr, size):
         end = align_up(addr + size, self.page)
-        self.held[addr] = end
+        self.held[addr], self.asked[addr] = end, size
         for a, k in self.blocks(addr, end):
             for j in range(k, self.orders):
                 home = a - a % self.size(j)
@@ -98,6 +109,13 @@ class Buddy:
                     break
             else:
                 raise AssertionError(f"snapshot block 0x{a:x} is not free")
+        self.sample()
+
+    def sample(self):
+        """The memory figures after a reserve, alloc or free."""
+        self.max_waste = max(self.max_waste, self.waste)
+        blocks = sum(len(lst) for lst in self.free_lists) + len(self.held)
+        self.max_metadata = max(self.max_metadata, 64 * 16 + blocks * 32)
 
     def alloc(self, areas, size, align, start, end):
         want = max(size, align)
@@ -122,15 +140,19 @@ class Buddy:
                 if a + bk <= min(b + bj, end):
                     del lst[i]
                     search += self.halve(b, j, k, a)
-                    self.held[a] = a + bk
+                    self.held[a], self.asked[a] = a + bk, size
+                    self.waste += bk - size
+                    self.sample()
                     return areas.index(a), a, search
                 i += 1
+        self.sample()
         return None, 0, search
 
     def free(self, areas, i):
         addr = areas.A[i]
-        search = 0
-        for a, k in self.blocks(addr, self.held.pop(addr)):
+        search, end = 0, self.held.pop(addr)
+        self.waste -= end - addr - self.asked.pop(addr)
+        for a, k in self.blocks(addr, end):
             while k + 1 < self.orders:
                 merged = a - a % self.size(k + 1)
                 if merged < self.lo or merged + self.size(k + 1) > self.hi:
@@ -141,10 +163,18 @@ class Buddy:
                 search += 1                 # the merge
                 a, k = merged, k + 1
             self.put(a, k)
+        self.sample()
         return search
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: ref_buddy.py TRACE.vmt.txt")
-    replay(sys.argv[1], Buddy())
+    if len(sys.argv) not in (2, 3) or sys.argv[1:-1] not in ([], ["--memory"]):
+        sys.exit("usage: ref_buddy.py [--memory] TRACE.vmt.txt")
+    buddy = Buddy()
+    if sys.argv[1] != "--memory":
+        replay(sys.argv[1], buddy)
+        sys.exit(0)
+    with open(os.devnull, "w", encoding="utf-8") as sys.stdout:
+        replay(sys.argv[2], buddy)
+    sys.stdout = sys.__stdout__
+    print(buddy.max_waste, buddy.waste, buddy.max_metadata)
