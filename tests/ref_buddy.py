@@ -27,12 +27,13 @@ Free lists are sorted lists of block starts (bisect), so that the blocks
 below the window, which never fit, are counted without a walk.
 
 With --memory it prints instead the model's memory figures of
-replay/metrics.h, sampled after every reserve, alloc and free (what
-the replay samples, after every event and after the snapshot, differs
-only by repeats): max_internal_waste and end_internal_waste, the bytes
-held past what was asked (a block's rounding); max_metadata_bytes, an
-out-of-band buddy's 16-byte list head per order and 32 bytes per free
-block and per held area.
+replay/metrics.h, sampled as the replay samples them, after the whole
+snapshot and after every alloc and free (an event the model does not
+see changes nothing): max_internal_waste and end_internal_waste, the
+bytes held past what was asked (a block's rounding); max_metadata_bytes,
+an out-of-band buddy's 16-byte list head per order and 32 bytes per free
+block and per held area.  (Not after each snapshot area: carving an area
+out of several free blocks can lower the block count.)
 
   ref_buddy.py [--memory] TRACE.vmt.txt
 """
@@ -49,6 +50,7 @@ class Buddy:
     def setup(self, lo, hi, page, main):
         self.lo, self.hi, self.page = lo, hi, page
         self.waste = self.max_waste = self.max_metadata = 0
+        self.snapshot_pending = False       # reserved, not sampled yet
         self.asked = {}                     # addr -> size asked
         self.orders = 0                     # orders whose block size is < 2^64
         while page << self.orders < WRAP and self.orders < 64:
@@ -109,15 +111,18 @@ class Buddy:
                     break
             else:
                 raise AssertionError(f"snapshot block 0x{a:x} is not free")
-        self.sample()
+        self.snapshot_pending = True
 
     def sample(self):
-        """The memory figures after a reserve, alloc or free."""
+        """The memory figures after the snapshot, an alloc or a free."""
+        self.snapshot_pending = False
         self.max_waste = max(self.max_waste, self.waste)
         blocks = sum(len(lst) for lst in self.free_lists) + len(self.held)
         self.max_metadata = max(self.max_metadata, 64 * 16 + blocks * 32)
 
     def alloc(self, areas, size, align, start, end):
+        if self.snapshot_pending:
+            self.sample()
         want = max(size, align)
         k = 0
         while k < self.orders and self.size(k) < want:
@@ -149,6 +154,8 @@ class Buddy:
         return None, 0, search
 
     def free(self, areas, i):
+        if self.snapshot_pending:
+            self.sample()
         addr = areas.A[i]
         search, end = 0, self.held.pop(addr)
         self.waste -= end - addr - self.asked.pop(addr)
@@ -177,4 +184,6 @@ if __name__ == "__main__":
     with open(os.devnull, "w", encoding="utf-8") as sys.stdout:
         replay(sys.argv[2], buddy)
     sys.stdout = sys.__stdout__
+    if buddy.snapshot_pending:              # a snapshot and no event
+        buddy.sample()
     print(buddy.max_waste, buddy.waste, buddy.max_metadata)
