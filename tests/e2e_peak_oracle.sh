@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-for trace in traces/bpf_map_churn.vmt.txt traces/rec-mixed.vmt.zst; do
+for trace in tests/oracle_traces/peak_tie.vmt.txt traces/bpf_map_churn.vmt.txt traces/rec-mixed.vmt.zst; do
 	for model in linear augmented-5.2; do
 		for range in "" "--range i386"; do
 			# shellcheck disable=SC2086

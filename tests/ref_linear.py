@@ -72,8 +72,10 @@ class Areas:
 def replay(path, model):
     """Replays the trace at path through model (alloc(areas, size, align,
     start, end) -> (index to insert at or None, addr, search);
-    free(areas, index) -> search) and prints the --events CSV; a search
-    of None prints as "-"."""
+    free(areas, index) -> search; optional setup(space_lo, space_hi,
+    page, (main_lo, main_hi)), reserve(addr, size) and placed(addr,
+    size)) and prints the
+    --events CSV; a search of None prints as "-"."""
     page, rng = 4096, None
     events = []
     for raw in open(path, encoding="utf-8"):
@@ -111,6 +113,8 @@ def replay(path, model):
     space_lo = space_lo // page * page
     space_hi = min(align_up(space_hi, page), 2**64 - page)
 
+    if hasattr(model, "setup"):       # a model of the free space
+        model.setup(space_lo, space_hi, page, (lo, hi))
     areas = Areas()
     live = {}             # id -> (addr, size)
     out = ["seq,op,id,size,align,addr,search"]
@@ -119,7 +123,11 @@ def replay(path, model):
         op = ev[0]
         if op == "live":
             addr, size = num(ev[2]), num(ev[3])
-            if ev[1] in live or size == 0 or areas.overlaps(addr, size):
+            # docs/BAD_INPUT.md: a live line with an id already live, a
+            # size of no whole pages, an unaligned address, an end past
+            # 2^64 or an area overlapping an earlier one is not reserved.
+            if ev[1] in live or size == 0 or size % page or addr % page \
+                    or addr + size > 2**64 or areas.overlaps(addr, size):
                 continue
             areas.insert(areas.index(addr), addr, size)
             live[ev[1]] = (addr, size)

@@ -19,12 +19,13 @@ from ref_linear import align_up, replay
 
 
 class Node:
-    __slots__ = ("start", "end", "left", "right", "parent", "red")
+    __slots__ = ("start", "end", "left", "right", "parent", "red", "max")
 
     def __init__(self, start, end, parent):
         self.start, self.end = start, end
         self.left = self.right = None
         self.parent, self.red = parent, True
+        self.max = end - start      # used by AugmentedTree only
 
 
 def red(n):
@@ -32,8 +33,18 @@ def red(n):
 
 
 class RbTree:
+    """Subclasses keep a per-node summary by overriding _rotated(x, y)
+    (y has just taken x's place above it) and _changed(n) (n's subtree
+    changed below or at n: recompute up to the root)."""
+
     def __init__(self):
         self.root = None
+
+    def _rotated(self, x, y):
+        pass
+
+    def _changed(self, n):
+        pass
 
     def _replace(self, old, new):
         p = old.parent
@@ -53,6 +64,7 @@ class RbTree:
             y.left.parent = x
         self._replace(x, y)
         y.left, x.parent = x, y
+        self._rotated(x, y)
 
     def _rotate_right(self, x):
         y = x.left
@@ -61,6 +73,7 @@ class RbTree:
             y.right.parent = x
         self._replace(x, y)
         y.right, x.parent = x, y
+        self._rotated(x, y)
 
     def insert(self, start, end):
         parent, n = None, self.root
@@ -74,6 +87,7 @@ class RbTree:
             parent.left = z
         else:
             parent.right = z
+        self._changed(z)
         while red(z.parent):
             p = z.parent
             g = p.parent
@@ -137,6 +151,8 @@ class RbTree:
             y.left = z.left
             y.left.parent = y
             y.red = z.red
+        if xp is not None:
+            self._changed(xp)
         if not removed_red and self.root is not None:
             self._erase_fixup(x, xp)
 
@@ -188,6 +204,17 @@ def successor(n):
             n = n.left
         return n
     while n.parent is not None and n is n.parent.right:
+        n = n.parent
+    return n.parent
+
+
+def predecessor(n):
+    if n.left is not None:
+        n = n.left
+        while n.right is not None:
+            n = n.right
+        return n
+    while n.parent is not None and n is n.parent.left:
         n = n.parent
     return n.parent
 

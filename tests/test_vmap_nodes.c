@@ -189,6 +189,27 @@ static void test_window_bypasses_pools(void **state)
 	model_under_test->destroy(m);
 }
 
+/*
+ * At page alignment the tree is searched by the size alone (5.19's
+ * adjust_search_size()): an exact-size block below a larger one is
+ * entered.  The free tree after A's purge: root [LO + 0x3000, HI) with
+ * left child [LO, LO + 0x2000), whose subtree_max_size 0x2000 would not
+ * pass a search by size + page - 1.
+ */
+static void test_exact_block_page_aligned(void **state)
+{
+	struct vm_model *m = new_nodes(HI);
+	uint64_t search;
+
+	(void)state;
+	expect_placed(m, 2 * PAGE, PAGE, LO, HI - PAGE, 0, LO, "tree");		/* A */
+	expect_placed(m, PAGE, PAGE, LO, HI - PAGE, 0, LO + 0x2000, "tree");	/* B */
+	assert_int_equal(model_under_test->free(m, LO, &search), 0);
+	purge(m, false);	/* A, owned by no node, goes back to the tree */
+	expect_placed(m, 2 * PAGE, PAGE, LO, HI - PAGE, 0, LO, "tree");
+	model_under_test->destroy(m);
+}
+
 /* No room: every pool and lazy area goes back to the tree, and the tree is searched again. */
 static void test_full_decay_on_failure(void **state)
 {
@@ -258,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_decay_fraction),
 		cmocka_unit_test(test_misaligned_head),
 		cmocka_unit_test(test_window_bypasses_pools),
+		cmocka_unit_test(test_exact_block_page_aligned),
 		cmocka_unit_test(test_full_decay_on_failure),
 		cmocka_unit_test(test_open_owner),
 		cmocka_unit_test(test_follow),

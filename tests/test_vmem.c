@@ -65,6 +65,22 @@ static void test_instant_fit_takes_the_guaranteed_list(void **state)
 }
 
 /*
+ * A full arena: after 0x5000 of an 0x8000 window only 0x3000 is free
+ * (list 13).  Instant fit of 0x3000 would start at list 14, which nothing
+ * at or above holds, so it falls back to the list below, which might hold
+ * a fit: it does, one segment examined.
+ */
+static void test_instant_fit_falls_back_below(void **state)
+{
+	struct vm_model *m = new_vmem("vmem-instant", LO, LO + 0x8000);
+
+	(void)state;
+	expect_alloc(m, 0x5000, PAGE, ANY, LO, 1);
+	expect_alloc(m, 0x3000, PAGE, ANY, LO + 0x5000, 1);
+	model_under_test->destroy(m);
+}
+
+/*
  * Best fit scans list 14 (sizes 0x4000-0x7fff), newest first: the 0x6000
  * hole (freed last) fits but is not exact, the 0x5000 hole is exact and
  * smaller: taken, 2 examined, though the lower hole came first.
@@ -220,6 +236,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_instant_fit_takes_the_guaranteed_list),
+		cmocka_unit_test(test_instant_fit_falls_back_below),
 		cmocka_unit_test(test_best_fit_takes_the_smallest),
 		cmocka_unit_test(test_next_fit_rotor_wraps),
 		cmocka_unit_test(test_next_fit_in_the_vmalloc_window),
