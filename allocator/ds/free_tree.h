@@ -43,8 +43,9 @@ void free_tree_clear(struct free_tree *ft);
  * on above page alignment), which skips shorter blocks that would fit;
  * with length = size the search is the exact lowest fit, for every
  * alignment.  Returns the block, or NULL.
- * Adds to *@search one per node made current (its keys read) and one per
- * child whose subtree_max_size is read.
+ * Adds to *@search each distinct node it reads (augmented.c's search
+ * length): the root, and every child whose subtree_max_size it reads;
+ * descending into such a child or rolling back to an ancestor adds nothing.
  */
 struct vm_free *free_tree_kernel_match(const struct free_tree *ft, uint64_t size,
 				       uint64_t align, uint64_t vstart, uint64_t length,
