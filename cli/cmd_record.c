@@ -673,18 +673,13 @@ static int record_attached(struct vmt_recorder *r, struct session *s,
 	return ret;
 }
 
-/* Puts @before (after the number @events, when not 0) and @after around
- * the message in @err. */
-static void err_wrap(struct vmt_err *err, uint64_t events, const char *before,
-		     const char *after)
+/* Puts @before and @after around the message in @err. */
+static void err_wrap(struct vmt_err *err, const char *before, const char *after)
 {
 	struct vmt_err inner = *err;
-	char count[24] = "";
 
-	if (events)
-		snprintf(count, sizeof(count), "%" PRIu64 " ", events);
 	/* A message too long is cut: it still begins with what matters. */
-	if (snprintf(err->msg, sizeof(err->msg), "%s%s%s%s", count, before, inner.msg, after) >=
+	if (snprintf(err->msg, sizeof(err->msg), "%s%s%s", before, inner.msg, after) >=
 	    (int)sizeof(err->msg))
 		err->msg[sizeof(err->msg) - 2] = '.';
 }
@@ -708,8 +703,14 @@ static int save_trace(struct session *s, const struct record_opts *o,
 	if (!ret && o->anonymize)
 		ret = vmt_anonymize(t, &(struct vmt_anon_opts){ 0 }, &(struct vmt_anon_shift){ 0 },
 				    err);
-	if (!ret && (ret = vmt_trace_save(o->output, t, err)))
-		err_wrap(err, s->events, "events recorded, no trace written: ", "");
+	if (!ret && (ret = vmt_trace_save(o->output, t, err))) {
+		char what[64];
+
+		/* Said even when 0: a quiet machine records no event in a short run. */
+		snprintf(what, sizeof(what),
+			 "%" PRIu64 " events recorded, no trace written: ", s->events);
+		err_wrap(err, what, "");
+	}
 	return ret;
 }
 
@@ -777,7 +778,7 @@ int cmd_record(int argc, char **argv)
 	ret = vmt_recorder_start(&r, &(struct vmt_recorder_opts){
 		.stacks = o.stacks, .locks = o.locks, .on_event = on_event, .ctx = &s }, &err);
 	if (ret == -EPERM || ret == -ENOENT || ret == -EOPNOTSUPP)
-		err_wrap(&err, 0, "", "; without eBPF, capture with tracefs "
+		err_wrap(&err, "", "; without eBPF, capture with tracefs "
 			 "(scripts/capture_tracefs.sh) and make the trace with "
 			 "`vmtrace import --ftrace`");
 	if (!ret)
