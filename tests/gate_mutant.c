@@ -11,7 +11,7 @@
  *   GATE_SLOWER             every alloc and free first spins for
  *                           $GATE_SLOWER_NS nanoseconds of CPU time (a busy
  *                           loop calibrated at start): the test sets it to
- *                           30% of the CPU time per event it measured
+ *                           50% of the CPU time per event it measured
  */
 #include <time.h>
 
