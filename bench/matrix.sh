@@ -24,7 +24,7 @@ bad() { echo "$matrix:$lineno: $*" >&2; exit 2; }
 # A file name of its own for each generated trace, from its arguments.
 slug() { printf '%s' "$*" | tr -c 'A-Za-z0-9_.=' '-' | sed 's/--*/-/g; s/^-//; s/-$//'; }
 
-traces= generates= models= ranges=default threads=1 options= repeats=5 reference=
+traces= generates= models= ranges=default threads=1 options= repeats=5 reference= jobs=
 lineno=0
 while IFS= read -r line || [ -n "$line" ]; do
 	lineno=$((lineno + 1))
@@ -67,6 +67,10 @@ $*" ;;
 		case ${1:-} in ''|*[!0-9]*|0|1) bad "repeats ${1:-}: at least 2 (the spread needs two)" ;; esac
 		repeats=$1 ;;
 	reference) [ $# -eq 1 ] || bad "reference takes one model"; reference=$1 ;;
+	jobs)
+		case ${1:-} in ''|*[!0-9]*|0) bad "jobs ${1:-}: not a positive count" ;; esac
+		[ $# -eq 1 ] || bad "jobs takes one count"
+		jobs="-j $1" ;;
 	*) bad "unknown directive '$key'" ;;
 	esac
 done < "$matrix"
@@ -137,5 +141,6 @@ printf 'build %s/matrix.json %s/matrix.csv: gather%s | bench/gather.sh\ndefault 
 mv "$ninja_file.tmp" "$ninja_file"
 mv "$list.tmp" "$list"
 [ "$run" -eq 1 ] || exit 0
-ninja -f "$ninja_file"
+# shellcheck disable=SC2086
+ninja $jobs -f "$ninja_file"
 echo "bench/matrix.sh: $(wc -l < "$list") cells in $out/matrix.json and $out/matrix.csv"
