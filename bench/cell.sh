@@ -38,7 +38,7 @@ while [ "$i" -lt "$repeats" ]; do
 	i=$((i + 1))
 done
 [ "$model" != "$reference" ] || for f in "$tmp"/m*.json; do cp "$f" "$tmp/r${f##*/m}"; done
-bench/host.sh "$tmp/host.json"
+VMTRACE=$vmtrace bench/host.sh "$tmp/host.json"
 
 # The repeats in order (m0 m1 ... m10: numeric, not lexical).
 i=0 ms= rs=

@@ -36,7 +36,7 @@ for trace in $traces; do
 done
 # Events/s of those runs, a bar per model and trace (PNG, PDF, SVG).
 scripts/figure.sh plots/bars.gp plots/throughput "png pdf svg" \
-	"csv='$work/throughput.csv'; models='$models'; registry='$models'; ymin=1000; \
+	"csv='$work/throughput.csv'; models='$models'; registry='$models'; \
 	 heading='Replay throughput with --lock-stat (events/s, log scale), one run per model and trace'; \
 	 ylabel='events/s'"
 # The kernel's own benchmark patterns (lib/test_vmalloc.c): each generated

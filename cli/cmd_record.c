@@ -708,7 +708,8 @@ static int save_trace(struct session *s, const struct record_opts *o,
 
 		/* Said even when 0: a quiet machine records no event in a short run. */
 		snprintf(what, sizeof(what),
-			 "%" PRIu64 " events recorded, no trace written: ", s->events);
+			 "%" PRIu64 " event%s recorded, no trace written: ", s->events,
+			 s->events == 1 ? "" : "s");
 		err_wrap(err, what, "");
 	}
 	return ret;
@@ -737,8 +738,8 @@ static void print_totals(const struct session *s, const struct record_opts *o,
 {
 	cli_say_written("record", o->output, t);
 	if (rec->lost)
-		fprintf(stderr, "vmtrace record: %" PRIu64 " events lost (the ring buffer "
-			"was full)\n", rec->lost);
+		fprintf(stderr, "vmtrace record: %" PRIu64 " event%s lost (the ring buffer "
+			"was full)\n", rec->lost, rec->lost == 1 ? "" : "s");
 	if (o->locks)
 		fprintf(stderr, "vmtrace record: %" PRIu64 " waits for %zu vmalloc locks "
 			"(found by %s), %" PRIu64 " for other locks under vmalloc "

@@ -4,13 +4,19 @@
 # replay throughput (events/s, a timing: bench/timings.sh).
 # gnuplot -e "csv='f.csv'; models='linear rbtree'; heading='...'; ylabel='...'; ymin=1; fmt='png'; out='x.png'" plots/bars.gp
 # csv: trace,model,value[,...], rows grouped by trace, models in the order
-# of `models`; ymin: the bottom of the log axis.
+# of `models`; ymin: the bottom of the log axis, where it means something
+# (a footprint of 1 is no overhead); without it, the power of ten at or
+# below the smallest value, so that no decade below the data is drawn.
 load "plots/style.gp"
 eval figure(1200, 600)
 set output out
 set title heading noenhanced
 set ylabel ylabel
 set logscale y
+if (!exists("ymin")) {
+	stats csv using 3 nooutput
+	ymin = 10 ** floor(log10(STATS_min))
+}
 set yrange [ymin:*]
 set style data histograms
 set style histogram clustered gap 1
