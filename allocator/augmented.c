@@ -112,22 +112,39 @@ static void augmented_destroy(struct vm_model *m)
 	free(m);
 }
 
+/*
+ * Takes [addr, addr + size) out of free block @va, which holds it, for the
+ * new busy area @busy: what is left of @va above it now lies above @busy
+ * (a lower part keeps @va's area below).  On -ENOMEM @busy is removed.
+ */
+static int take_from_block(struct vm_model *m, struct vm_free *va, struct vm_busy *busy)
+{
+	uint64_t addr = busy->start, size = busy->end - busy->start;
+	bool rest_above = busy->end != va->end;
+	int ret;
+
+	ret = free_tree_split(&m->free, va, addr, size);
+	if (ret) {
+		busy_tree_remove(&m->busy, busy);
+		return ret;
+	}
+	if (rest_above)
+		va->below = busy;
+	return 0;
+}
+
 static int augmented_reserve(struct vm_model *m, uint64_t addr, uint64_t size)
 {
+	struct vm_busy *busy;
+	struct vm_free *va;
 	int ret;
 
 	if (addr < m->win.lo || !vm_fits_below(addr, size, m->win.hi))
 		return -ERANGE;
-	ret = free_tree_carve(&m->free, addr, size);
-	if (ret)
-		return ret;
-	ret = busy_tree_insert(&m->busy, addr, addr + size, NULL);
-	if (ret) {
-		uint64_t search = 0;
-
-		free_tree_release(&m->free, addr, size, &search);
-	}
-	return ret;
+	if (!(va = free_tree_holding(&m->free, addr, size)))
+		return -EEXIST;
+	ret = busy_tree_insert_after(&m->busy, va->below, addr, addr + size, &busy);
+	return ret ? ret : take_from_block(m, va, busy);
 }
 
 /* The length find_vmap_lowest_match() prunes by. */
@@ -148,6 +165,7 @@ static int augmented_alloc(struct vm_model *m, const struct vm_request *req, uin
 {
 	uint64_t start = vm_max(m->win.lo, req->vstart), end = vm_min(m->win.hi, req->vend);
 	uint64_t size = req->size, align = req->align, nva;
+	struct vm_busy *busy;
 	struct vm_free *va;
 	int ret;
 
@@ -160,26 +178,23 @@ static int augmented_alloc(struct vm_model *m, const struct vm_request *req, uin
 	if (!va || !free_block_fits(va, size, align, start, &nva) ||
 	    !vm_fits_below(nva, size, end))
 		return -ENOMEM;
-	ret = busy_tree_insert(&m->busy, nva, nva + size, NULL);
-	if (ret)
-		return ret;
-	ret = free_tree_split(&m->free, va, nva, size);
-	if (ret) {
-		uint64_t ignored = 0;
-
-		busy_tree_remove(&m->busy, busy_tree_find(&m->busy, nva, &ignored));
-		return ret;
-	}
-	*addr = nva;
-	return 0;
+	/* The kernel descends the busy tree to link the area (uncounted);
+	 * the block's area below gives the same link without the descent. */
+	ret = busy_tree_insert_after(&m->busy, va->below, nva, nva + size, &busy);
+	if (!ret)
+		ret = take_from_block(m, va, busy);
+	if (!ret)
+		*addr = nva;
+	return ret;
 }
 
 static int augmented_free(struct vm_model *m, uint64_t addr, uint64_t *search)
 {
 	struct rb_node *n = m->busy.root.node;
 	struct vm_busy *va = NULL;
+	struct vm_free *block;
 	struct free_slot slot;
-	uint64_t free_search = 0;
+	uint64_t busy_search = 0, free_search = 0;
 	bool descending = true;
 	int ret;
 
@@ -190,16 +205,22 @@ static int augmented_free(struct vm_model *m, uint64_t addr, uint64_t *search)
 	 */
 	*search = 0;
 	free_slot_start(&m->free, &slot);
-	while (n && !(va = busy_tree_find_step(&n, addr, search)))
+	while (n && !(va = busy_tree_find_step(&n, addr, &busy_search)))
 		descending = descending && free_slot_step(&slot, addr, &free_search);
+	*search = busy_search;
 	if (!va || va->start != addr)
 		return -ENOENT;
 	while (descending && free_slot_step(&slot, addr, &free_search))
 		;
-	ret = free_tree_release_at(&m->free, &slot, addr, va->end - va->start);
+	ret = free_tree_release_at(&m->free, &slot, addr, va->end - va->start, &block);
 	*search += free_search;
 	if (ret)
 		return ret;
+	/* Unless merged into the block below, the block begins where the area
+	 * did: what lies below it is the area's predecessor (its ancestors
+	 * are in cache from the descent). */
+	if (block->start == addr)
+		block->below = busy_of(rb_prev(&va->rb));
 	busy_tree_remove(&m->busy, va);
 	return 0;
 }
@@ -209,10 +230,14 @@ static int augmented_walk(struct vm_model *m, vm_walk_fn fn, void *arg)
 	return busy_tree_walk(&m->busy, fn, arg);
 }
 
-/* Busy areas and free blocks, merged by address, must tile the window. */
+/*
+ * Busy areas and free blocks, merged by address, must tile the window,
+ * and each block's `below` must be the busy area just before it.
+ */
 static int check_partition(struct vm_model *m, char *why, size_t why_len)
 {
 	struct rb_node *b = rb_first(&m->busy.root), *f = rb_first(&m->free.root);
+	struct vm_busy *last_busy = NULL;
 	uint64_t at = m->win.lo;
 
 	while (b || f) {
@@ -221,8 +246,15 @@ static int check_partition(struct vm_model *m, char *why, size_t why_len)
 
 		if (bv && bv->start == at) {
 			at = bv->end;
+			last_busy = bv;
 			b = rb_next(b);
 		} else if (fv && fv->start == at) {
+			if (fv->below != last_busy) {
+				snprintf(why, why_len, "%s: free block 0x%llx does not point to "
+					 "the busy area just below it", m->name,
+					 (unsigned long long)fv->start);
+				return -EFAULT;
+			}
 			at = fv->end;
 			f = rb_next(f);
 		} else {

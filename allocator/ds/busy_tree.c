@@ -11,11 +11,27 @@
 #include "allocator/ds/busy_tree.h"
 #include "lib/vmmath.h"
 
+/* Links a new area [start, end) at *@link, a child of @parent. */
+static int link_area(struct busy_tree *bt, uint64_t start, uint64_t end,
+		     struct rb_node *parent, struct rb_node **link, struct vm_busy **out)
+{
+	struct vm_busy *va = node_pool_get(&bt->nodes, sizeof(*va));
+
+	if (!va)
+		return -ENOMEM;
+	va->start = start;
+	va->end = end;
+	rb_insert(&bt->root, &va->rb, parent, link, NULL);
+	bt->count++;
+	if (out)
+		*out = va;
+	return 0;
+}
+
 int busy_tree_insert(struct busy_tree *bt, uint64_t start, uint64_t end,
 		     struct vm_busy **out)
 {
 	struct rb_node **link = &bt->root.node, *parent = NULL;
-	struct vm_busy *va;
 
 	while (*link) {
 		struct vm_busy *tmp = busy_of(*link);
@@ -28,20 +44,29 @@ int busy_tree_insert(struct busy_tree *bt, uint64_t start, uint64_t end,
 		else
 			goto overlap;
 	}
-	va = node_pool_get(&bt->nodes, sizeof(*va));
-	if (!va)
-		return -ENOMEM;
-	va->start = start;
-	va->end = end;
-	rb_insert(&bt->root, &va->rb, parent, link, NULL);
-	bt->count++;
-	if (out)
-		*out = va;
-	return 0;
+	return link_area(bt, start, end, parent, link, out);
 overlap:
 	if (out)
 		*out = busy_of(*link);
 	return -EEXIST;
+}
+
+int busy_tree_insert_after(struct busy_tree *bt, struct vm_busy *prev, uint64_t start,
+			   uint64_t end, struct vm_busy **out)
+{
+	struct rb_node **link, *parent = NULL;
+
+	/* The gap after prev is its empty right link, or else the empty
+	 * left link of its successor, the lowest node of its right subtree
+	 * (of the whole tree when there is no prev). */
+	if (prev && !prev->rb.right)
+		return link_area(bt, start, end, &prev->rb, &prev->rb.right, out);
+	link = prev ? &prev->rb.right : &bt->root.node;
+	while (*link) {
+		parent = *link;
+		link = &parent->left;
+	}
+	return link_area(bt, start, end, parent, link, out);
 }
 
 struct vm_busy *busy_tree_find(const struct busy_tree *bt, uint64_t addr, uint64_t *search)

@@ -40,6 +40,17 @@ int busy_tree_insert(struct busy_tree *bt, uint64_t start, uint64_t end,
 		     struct vm_busy **out);
 
 /*
+ * Inserts busy area [start, end) right after @prev (NULL: first) in
+ * address order, without a descent: the caller knows [start, end) lies
+ * after @prev and before the area that follows it (a free block's
+ * neighbours).  The area goes in the one empty link between the two,
+ * where busy_tree_insert() would put it, so the tree takes the same shape.
+ * Returns 0 with the new area in *@out, or -ENOMEM.
+ */
+int busy_tree_insert_after(struct busy_tree *bt, struct vm_busy *prev, uint64_t start,
+			   uint64_t end, struct vm_busy **out);
+
+/*
  * The area containing @addr, found as __find_vmap_area() does, or NULL.
  * Adds the number of nodes examined to *@search.
  */

@@ -55,9 +55,12 @@ static const struct rb_augment free_aug = {
 	.rotate = aug_rotate,
 };
 
-/* Links a new block where it belongs by address (tree unchanged on -ENOMEM). */
-static int link_block(struct free_tree *ft, uint64_t start, uint64_t end,
-		      struct rb_node *parent, struct rb_node **link)
+/*
+ * Links a new block where it belongs by address, in *@out when @out is
+ * not NULL (tree unchanged on -ENOMEM).
+ */
+static int link_block(struct free_tree *ft, uint64_t start, uint64_t end, struct vm_busy *below,
+		      struct rb_node *parent, struct rb_node **link, struct vm_free **out)
 {
 	struct vm_free *va = node_pool_get(&ft->nodes, sizeof(*va));
 
@@ -65,9 +68,12 @@ static int link_block(struct free_tree *ft, uint64_t start, uint64_t end,
 		return -ENOMEM;
 	va->start = start;
 	va->end = end;
+	va->below = below;
 	va->subtree_max_size = 0;	/* rb_insert's propagate sets it */
 	rb_insert(&ft->root, &va->rb, parent, link, &free_aug);
 	ft->count++;
+	if (out)
+		*out = va;
 	return 0;
 }
 
@@ -83,7 +89,7 @@ int free_tree_init(struct free_tree *ft, uint64_t lo, uint64_t hi)
 	ft->count = 0;
 	ft->lo = lo;
 	ft->hi = hi;
-	return link_block(ft, lo, hi, NULL, &ft->root.node);
+	return link_block(ft, lo, hi, NULL, NULL, &ft->root.node, NULL);
 }
 
 void free_tree_clear(struct free_tree *ft)
@@ -235,7 +241,7 @@ int free_tree_split(struct free_tree *ft, struct vm_free *va, uint64_t addr, uin
 			parent = *link;
 			link = &parent->right;
 		}
-		ret = link_block(ft, left_start, addr, parent, link);
+		ret = link_block(ft, left_start, addr, va->below, parent, link, NULL);
 		if (ret) {
 			va->start = left_start;
 			aug_propagate(&va->rb, NULL);
@@ -246,7 +252,7 @@ int free_tree_split(struct free_tree *ft, struct vm_free *va, uint64_t addr, uin
 	return 0;
 }
 
-int free_tree_carve(struct free_tree *ft, uint64_t addr, uint64_t size)
+struct vm_free *free_tree_holding(const struct free_tree *ft, uint64_t addr, uint64_t size)
 {
 	struct rb_node *n = ft->root.node;
 
@@ -257,12 +263,17 @@ int free_tree_carve(struct free_tree *ft, uint64_t addr, uint64_t size)
 			n = n->left;
 		else if (addr >= va->end)
 			n = n->right;
-		else if (!vm_fits_below(addr, size, va->end))
-			return -EEXIST;
 		else
-			return free_tree_split(ft, va, addr, size);
+			return vm_fits_below(addr, size, va->end) ? va : NULL;
 	}
-	return -EEXIST;
+	return NULL;
+}
+
+int free_tree_carve(struct free_tree *ft, uint64_t addr, uint64_t size)
+{
+	struct vm_free *va = free_tree_holding(ft, addr, size);
+
+	return va ? free_tree_split(ft, va, addr, size) : -EEXIST;
 }
 
 int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64_t *search)
@@ -272,11 +283,11 @@ int free_tree_release(struct free_tree *ft, uint64_t addr, uint64_t size, uint64
 	free_slot_start(ft, &s);
 	while (free_slot_step(&s, addr, search))
 		;
-	return free_tree_release_at(ft, &s, addr, size);
+	return free_tree_release_at(ft, &s, addr, size, NULL);
 }
 
 int free_tree_release_at(struct free_tree *ft, const struct free_slot *s, uint64_t addr,
-			 uint64_t size)
+			 uint64_t size, struct vm_free **block)
 {
 	uint64_t end = addr + size;
 	struct vm_free *next = s->next, *prev = s->prev, *merged = NULL;
@@ -300,8 +311,10 @@ int free_tree_release_at(struct free_tree *ft, const struct free_slot *s, uint64
 		merged = prev;
 	}
 	if (!merged)
-		return link_block(ft, addr, end, s->parent, s->link);
+		return link_block(ft, addr, end, NULL, s->parent, s->link, block);
 	aug_propagate(&merged->rb, NULL);
+	if (block)
+		*block = merged;
 	return 0;
 }
 

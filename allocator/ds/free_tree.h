@@ -18,10 +18,19 @@
 #include "allocator/ds/node_pool.h"
 #include "allocator/ds/rbtree_lib.h"
 
+struct vm_busy;
+
 struct vm_free {
 	uint64_t start, end;		/* [start, end), start < end */
 	uint64_t subtree_max_size;	/* largest end - start in this subtree */
 	struct rb_node rb;
+	/*
+	 * The user's: the busy area ending at start, for a user keeping one
+	 * (augmented.c, which links a new busy area beside it instead of
+	 * descending the busy tree).  The tree sets it NULL in a new block
+	 * but for the lower part a middle fit splits off, which inherits it.
+	 */
+	struct vm_busy *below;
 };
 
 struct free_tree {
@@ -82,6 +91,9 @@ int free_tree_split(struct free_tree *ft, struct vm_free *va, uint64_t addr, uin
  */
 int free_tree_carve(struct free_tree *ft, uint64_t addr, uint64_t size);
 
+/* The free block holding [addr, addr + size) whole, or NULL.  Counts nothing. */
+struct vm_free *free_tree_holding(const struct free_tree *ft, uint64_t addr, uint64_t size);
+
 /*
  * Gives [addr, addr + size) back, merging with both neighbours
  * (merge_or_add_vmap_area()).  It must not overlap a free block.  Adds to
@@ -135,10 +147,11 @@ static inline bool free_slot_step(struct free_slot *s, uint64_t addr, uint64_t *
 /*
  * Gives [addr, addr + size) back at slot @s, found by free_slot_step()
  * for @addr with no change to the tree since.  Returns as
- * free_tree_release() does.
+ * free_tree_release() does; on success *@block (when @block is not NULL)
+ * is the free block now holding the area.
  */
 int free_tree_release_at(struct free_tree *ft, const struct free_slot *s, uint64_t addr,
-			 uint64_t size);
+			 uint64_t size, struct vm_free **block);
 
 /*
  * Red-black properties, blocks sorted, non-empty, inside [lo, hi), never
