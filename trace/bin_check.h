@@ -41,7 +41,7 @@ static_assert(VMT_BIN_EVENT_ALIGN % _Alignof(struct vmt_event) == 0, "alignment"
 
 /* Events per step of the checksum-and-validate loops: 256 KiB, which
  * stays in L2 for the validation, and is long enough a run for XXH3. */
-#define EVENT_BLOCK 4096
+#define EVENT_BLOCK VMT_BIN_BLOCK_EVENTS
 
 /* ---- event rules ------------------------------------------------------- */
 
