@@ -17,12 +17,10 @@
 #include "lib/progress.h"
 #include "replay/engine.h"
 #include "replay/replay.h"
+#include "trace/bin_prefetch.h"
 
 /* How many events ahead the replay prefetches an id's state. */
 #define ID_PREFETCH_AHEAD 8
-
-/* Events a streamed replay reads at a time. */
-#define STREAM_BLOCK 4096
 
 static double clock_seconds(clockid_t clock)
 {
@@ -140,31 +138,35 @@ int replay_stream_open(const char *path, const struct replay_opts *o,
 		       struct replay_stream **out, struct vmt_err *err)
 {
 	struct replay_stream *rs = calloc(1, sizeof(*rs));
-	struct vmt_event *ev = malloc(STREAM_BLOCK * sizeof(*ev));
 	struct vmt_bin_stream *bs = NULL;
+	struct vmt_bin_prefetch *ahead = NULL;
+	const struct vmt_event *ev;
 	struct replay_windows w;
 	size_t n;
 	int ret = -ENOMEM;
 
 	*out = rs;
-	if (!rs || !ev || !(rs->path = strdup(path)) || vmt_trace_init(&rs->header)) {
+	if (!rs || !(rs->path = strdup(path)) || vmt_trace_init(&rs->header)) {
 		vmt_err_set(err, "%s: out of memory", path);
 		goto out;
 	}
 	/* The first pass checks the whole file, checksum included, before
-	 * any replay: a bad file leaves no output. */
+	 * any replay: a bad file leaves no output.  A second thread reads
+	 * (decompresses, checks, hashes) while this one scans. */
 	if ((ret = vmt_bin_stream_open(path, true, &rs->header, &bs, err)))
 		goto out;
 	replay_windows_init(&rs->header, o, &w);
 	replay_scan_init(&rs->scan);
+	if ((ret = vmt_bin_prefetch_start(bs, &rs->header, NULL, &ahead, err)))
+		goto out;
 	do {
-		if ((ret = vmt_bin_stream_read(bs, &rs->header, ev, STREAM_BLOCK, &n, err)))
+		if ((ret = vmt_bin_prefetch_next(ahead, &ev, &n, NULL, err)))
 			goto out;
 		replay_scan_add(&rs->scan, &w, o, ev, n);
 	} while (n);
 out:
+	vmt_bin_prefetch_stop(ahead);
 	vmt_bin_stream_close(bs);
-	free(ev);
 	return ret;
 }
 
@@ -190,40 +192,43 @@ void replay_stream_close(struct replay_stream *rs)
 int replay_stream_run(const struct replay_stream *rs, const struct replay_opts *o,
 		      struct replay_summary *s, struct vmt_err *err)
 {
-	/* One event before the block: a purge looks at the event before it. */
-	struct vmt_event *buf = malloc((STREAM_BLOCK + 1) * sizeof(*buf));
 	struct vmt_trace header;
 	struct vmt_bin_stream *bs = NULL;
+	struct vmt_bin_prefetch *ahead = NULL;
+	struct vmt_bin_prefetch_hook hook;
 	struct replay_engine e = { .o = o };
 	struct replay_worker w = { .e = &e };
 	struct progress p = { 0 };
 	struct replay_clock clock;
 	bool engine = false;
+	unsigned ring;
 	size_t n = 0;
 	int ret;
 
 	if ((ret = vmt_trace_init(&header)))
 		goto out;
 	/* Checked whole by replay_stream_open(): the checksum once is enough. */
-	if (!buf || (ret = vmt_bin_stream_open(rs->path, false, &header, &bs, err)))
+	if ((ret = vmt_bin_stream_open(rs->path, false, &header, &bs, err)))
 		goto out;
 	engine = true;
 	if ((ret = replay_engine_init_stream(&e, &rs->header, bs, &rs->scan, o, s, err)))
+		goto out;
+	/* Read and judge ahead in a second thread: this one only replays. */
+	hook = (struct vmt_bin_prefetch_hook){ track_judge_ahead, &e.track };
+	if ((ret = vmt_bin_prefetch_start(bs, &header, &hook, &ahead, err)))
 		goto out;
 	if (o->progress)
 		progress_start(&p, o->progress, "events", rs->scan.nev - rs->scan.nlive);
 	clock_start(&clock);
 	for (;;) {
-		if (n)
-			buf[0] = buf[n];
 		e.ev_first += n;
 		clock_pause(&clock);
-		if ((ret = vmt_bin_stream_read(bs, &header, buf + 1, STREAM_BLOCK, &n, err)))
+		/* A purge looks at the event before it: e.ev[-1] holds it. */
+		if ((ret = vmt_bin_prefetch_next(ahead, &e.ev, &n, &ring, err)))
 			goto out;
 		if (!n)
 			break;
-		e.ev = buf + 1;
-		if ((ret = track_judge_block(&e.track, e.ev, e.ev_first, n)))
+		if ((ret = track_take_block(&e.track, ring)))
 			goto out;
 		clock_resume(&clock);
 		if ((ret = replay_block(&e, &w, n, &clock, &p, err)))
@@ -236,11 +241,11 @@ out:
 	progress_end(&p);
 	if (ret)
 		replay_engine_fail(err, o->trace_name, ret);
+	vmt_bin_prefetch_stop(ahead);
 	if (engine)
 		replay_engine_destroy(&e);
 	replay_worker_free(&w);
 	vmt_bin_stream_close(bs);
 	vmt_trace_free(&header);
-	free(buf);
 	return ret;
 }

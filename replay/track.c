@@ -69,6 +69,9 @@ struct judge {
 	size_t nfree, free_cap;
 	uint32_t next_slot;
 	uint32_t slot;			/* the slot of the event being judged */
+	uint32_t *slot_of;		/* streamed: the block's, where slots go; else NULL */
+	bool stopped;			/* streamed: the copy stopped in an earlier block */
+	char name[VMT_ID_MAX + 1];	/* for messages: the reading thread's own */
 	struct replay_summary n;	/* this copy's counts */
 	struct track_copy *c;
 	size_t index;
@@ -81,27 +84,19 @@ static enum id_fate fate_of(const struct judge *j, uint32_t id)
 	return id_set_has(&j->named, id) ? ID_FREED : ID_NEVER;
 }
 
-/* A slot for an id made live (streamed), its record in tk->ids not placed. */
+/*
+ * A slot for an id made live (streamed).  Its record in tk->ids, not
+ * placed, is the replay thread's to make (track_take_block()): the judge
+ * may run ahead of the replay, in the reading thread.
+ */
 static int take_slot(struct judge *j, uint32_t *slot)
 {
-	struct track *tk = j->tk;
-	struct track_id *ids;
-	size_t cap;
-
 	if (j->nfree) {
 		*slot = j->free_slots[--j->nfree];
 		return 0;
 	}
 	if (j->next_slot == UINT32_MAX)
 		return -E2BIG;
-	if (j->next_slot >= tk->ids_cap) {
-		cap = tk->ids_cap * 2;
-		if (!(ids = bigmem_resize(tk->ids, tk->ids_cap * sizeof(*ids), cap * sizeof(*ids))))
-			return -ENOMEM;
-		memset(ids + tk->ids_cap, 0, (cap - tk->ids_cap) * sizeof(*ids));
-		tk->ids = ids;
-		tk->ids_cap = cap;
-	}
 	*slot = j->next_slot++;
 	return 0;
 }
@@ -127,7 +122,7 @@ static struct judged_id *make_live(struct judge *j, uint32_t id)
 
 	if (id_set_add(&j->named, id) || !(rec = id_map_get(&j->live, id, &added)))
 		return NULL;
-	if (j->tk->slot_of && take_slot(j, &rec->slot))
+	if (j->slot_of && take_slot(j, &rec->slot))
 		return NULL;
 	j->slot = rec->slot;
 	return rec;
@@ -149,9 +144,20 @@ inconsistent(struct judge *j, uint64_t *counter, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static const char *id_name(const struct judge *j, uint32_t id)
+/* The name of @id of @t into @name (streamed: read back from the file). */
+static const char *name_into(const struct track *tk, const struct vmt_trace *t, uint32_t id,
+			     char *name)
 {
-	return track_id_name(j->tk, j->t, id);
+	if (!tk->stream)
+		return strtab_get(&t->ids, id);
+	if (vmt_bin_stream_id_name(tk->stream, id, name))
+		snprintf(name, VMT_ID_MAX + 1, "#%" PRIu32, id);
+	return name;
+}
+
+static const char *id_name(struct judge *j, uint32_t id)
+{
+	return name_into(j->tk, j->t, id, j->name);
 }
 
 /* The kernel had [va, va + size) busy for @ev's id, from now until its free. */
@@ -259,7 +265,7 @@ static int judge_free(struct judge *j, const struct vmt_event *ev, bool *replay)
 		busy_map_remove(j->kernel_map, id->kernel);
 	j->slot = id->slot;
 	id_map_remove(&j->live, ev->id);
-	if (j->tk->slot_of && give_slot(j, j->slot))
+	if (j->slot_of && give_slot(j, j->slot))
 		return -ENOMEM;
 	*replay = true;
 	return 0;
@@ -317,8 +323,8 @@ static int judge_block(struct judge *j, const struct vmt_event *ev, size_t first
 		j->index = first + i;
 		j->slot = 0;
 		ret = judge_event(j, &ev[i], j->snapshot, &replay);
-		if (j->tk->slot_of)
-			j->tk->slot_of[i] = j->slot;
+		if (j->slot_of)
+			j->slot_of[i] = j->slot;
 		if (ret == -ENOMEM)
 			return ret;
 		if (ret) {
@@ -410,8 +416,13 @@ int track_init_stream(struct track *tk, const struct vmt_trace *t,
 	tk->stream = stream;
 	tk->ids_cap = 1024;
 	if (!(tk->ids = bigmem_zalloc(tk->ids_cap * sizeof(*tk->ids))) ||
-	    !(tk->judge = calloc(1, sizeof(*tk->judge))))
+	    !(tk->judge = calloc(1, sizeof(*tk->judge))) ||
+	    !(tk->ahead = calloc(VMT_BIN_PREFETCH_BLOCKS, sizeof(*tk->ahead))))
 		goto out;
+	for (unsigned r = 0; r < VMT_BIN_PREFETCH_BLOCKS; r++)
+		if (!(tk->ahead[r].c.replay = malloc(VMT_BIN_BLOCK_EVENTS)) ||
+		    !(tk->ahead[r].slot_of = malloc(VMT_BIN_BLOCK_EVENTS * sizeof(uint32_t))))
+			goto out;
 	/* Slot 0 stays unplaced: the gid of events that place nothing. */
 	*tk->judge = (struct judge){ .t = t, .o = o, .w = w, .tk = tk, .nids = tk->nids,
 				     .next_slot = 1 };
@@ -420,20 +431,50 @@ out:
 	return ret;
 }
 
-int track_judge_block(struct track *tk, const struct vmt_event *ev, size_t first, size_t n)
+int track_judge_ahead(void *track, unsigned ring, const struct vmt_event *ev, uint64_t first,
+		      size_t n)
 {
-	struct track_copy *c = &tk->copy[0];
-	uint8_t *replay = realloc(c->replay, n + 1);
-	uint32_t *slot_of = replay ? realloc(tk->slot_of, (n + 1) * sizeof(*slot_of)) : NULL;
+	struct track *tk = track;
+	struct judge *j = tk->judge;
+	struct track_judged *b = &tk->ahead[ring];
 
-	if (replay)
-		c->replay = replay;
-	if (slot_of)
-		tk->slot_of = slot_of;
-	if (!replay || !slot_of)
+	b->c.first = first;
+	b->c.stop = SIZE_MAX;
+	b->c.stop_err.msg[0] = '\0';
+	/* Past the copy's stop nothing is judged: the replay ends there. */
+	if (j->stopped)
+		return 0;
+	j->c = &b->c;
+	j->slot_of = b->slot_of;
+	if (judge_block(j, ev, first, n) == -ENOMEM)
 		return -ENOMEM;
-	c->first = first;
-	return judge_block(tk->judge, ev, first, n);
+	j->stopped = b->c.stop != SIZE_MAX;
+	b->slots = j->next_slot;
+	return 0;
+}
+
+int track_take_block(struct track *tk, unsigned ring)
+{
+	const struct track_judged *b = &tk->ahead[ring];
+	struct track_copy *c = &tk->copy[0];
+	struct track_id *ids;
+	size_t cap = tk->ids_cap;
+
+	while (cap < b->slots)
+		cap *= 2;
+	if (cap > tk->ids_cap) {
+		if (!(ids = bigmem_resize(tk->ids, tk->ids_cap * sizeof(*ids), cap * sizeof(*ids))))
+			return -ENOMEM;
+		memset(ids + tk->ids_cap, 0, (cap - tk->ids_cap) * sizeof(*ids));
+		tk->ids = ids;
+		tk->ids_cap = cap;
+	}
+	tk->slot_of = b->slot_of;
+	c->replay = b->c.replay;
+	c->first = b->c.first;
+	if (b->c.stop != SIZE_MAX)
+		*c = b->c;
+	return 0;
 }
 
 void track_judge_end(struct track *tk, struct replay_summary *s)
@@ -443,11 +484,7 @@ void track_judge_end(struct track *tk, struct replay_summary *s)
 
 const char *track_id_name(struct track *tk, const struct vmt_trace *t, uint32_t id)
 {
-	if (!tk->stream)
-		return strtab_get(&t->ids, id);
-	if (vmt_bin_stream_id_name(tk->stream, id, tk->name))
-		snprintf(tk->name, sizeof(tk->name), "#%" PRIu32, id);
-	return tk->name;
+	return name_into(tk, t, id, tk->name);
 }
 
 void track_free(struct track *tk)
@@ -457,8 +494,17 @@ void track_free(struct track *tk)
 		free(tk->judge);
 	}
 	bigmem_free(tk->ids, tk->ids_cap * sizeof(*tk->ids));
-	free(tk->slot_of);
-	free(tk->copy[0].replay);
+	if (tk->ahead) {
+		/* Streamed: copy 0's verdicts and slots are those of a block. */
+		for (unsigned r = 0; r < VMT_BIN_PREFETCH_BLOCKS; r++) {
+			free(tk->ahead[r].c.replay);
+			free(tk->ahead[r].slot_of);
+		}
+		free(tk->ahead);
+	} else {
+		free(tk->slot_of);
+		free(tk->copy[0].replay);
+	}
 	free(tk->copy[1].replay);
 	memset(tk, 0, sizeof(*tk));
 }

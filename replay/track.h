@@ -21,6 +21,7 @@
 
 #include "lib/diag.h"
 #include "replay/replay_prep.h"
+#include "trace/bin_prefetch.h"
 #include "trace/trace_bin.h"
 #include "trace/trace_text.h"
 
@@ -45,6 +46,13 @@ struct track_copy {
 
 struct judge;
 
+/* Streamed: the verdicts of one block of the reading thread's ring. */
+struct track_judged {
+	struct track_copy c;
+	uint32_t *slot_of;	/* the slot of each of its events */
+	uint32_t slots;		/* slots given up to its end: tk->ids must hold them */
+};
+
 struct track {
 	/*
 	 * Indexed by an event's gid (track_gid()).  Loaded traces: copies *
@@ -56,6 +64,7 @@ struct track {
 	struct track_id *ids;
 	size_t ids_cap;		/* records of ids */
 	uint32_t *slot_of;	/* streamed: the slot of each event of the block */
+	struct track_judged *ahead;	/* streamed: per block of the ring */
 	size_t nids;		/* ids of one copy (at least 1) */
 	unsigned copies;
 	/* [0]: copy 0, which has the snapshot; [1]: every copy > 0, which
@@ -80,13 +89,21 @@ int track_init(struct track *tk, const struct vmt_trace *t, const struct replay_
 
 /*
  * The same for one copy of a trace read as a stream from @stream (@t its
- * header): nothing is judged yet.  track_judge_block() judges each block
- * before the engine replays it, track_judge_end() adds the figures to @s.
+ * header): nothing is judged yet.  Each block is judged in the thread
+ * that reads ahead (vmt_bin_prefetch), as it is read: track_judge_ahead()
+ * is its hook (@track: this struct track), judging the block numbered
+ * @ring of the ring, in order, one block at a time; it touches only the
+ * judge and tk->ahead[ring], which the replay does not hold then.  Before
+ * replaying a block, the replay thread takes its verdicts with
+ * track_take_block() (0 or -ENOMEM); after the last,
+ * track_judge_end() adds the figures to @s.
  */
 int track_init_stream(struct track *tk, const struct vmt_trace *t,
 		      const struct vmt_bin_stream *stream, const struct replay_opts *o,
 		      const struct replay_windows *w);
-int track_judge_block(struct track *tk, const struct vmt_event *ev, size_t first, size_t n);
+int track_judge_ahead(void *track, unsigned ring, const struct vmt_event *ev, uint64_t first,
+		      size_t n);
+int track_take_block(struct track *tk, unsigned ring);
 void track_judge_end(struct track *tk, struct replay_summary *s);
 
 /* Frees what track_init allocated, also after it failed. */

@@ -22,6 +22,7 @@
 #include <xxhash.h>
 #include <zstd.h>
 
+#include "trace/bin_prefetch.h"
 #include "trace/trace_bin.h"
 #include "trace/trace_io.h"
 #include "trace/trace_text.h"
@@ -338,15 +339,79 @@ static const char *parse_image(const struct image *im, size_t len, bool verify)
 	return err.msg;
 }
 
+/* What the reading thread's hook saw (prefetch_path()). */
+struct hook_seen {
+	const struct image *im;
+	uint64_t events;
+	unsigned ring;
+};
+
+/* A hook checking it sees the file's events in order, ring after ring. */
+static int hook_block(void *arg, unsigned ring, const struct vmt_event *ev, uint64_t first,
+		      size_t n)
+{
+	struct hook_seen *seen = arg;
+
+	assert_int_equal(first, seen->events);
+	assert_int_equal(ring, seen->ring % VMT_BIN_PREFETCH_BLOCKS);
+	assert_memory_equal(ev, seen->im->buf + seen->im->ev_off + 64 * first, 64 * n);
+	seen->events += n;
+	seen->ring++;
+	return 0;
+}
+
+/*
+ * Reads @path of @im as vmtrace replay does, ahead in a second thread
+ * (vmt_bin_prefetch_*): the same events as the file, each block with the
+ * one before it at ev[-1]; returns the error, the file's directory left
+ * out, or NULL when accepted.
+ */
+static const char *prefetch_path(const struct image *im, const char *path)
+{
+	static struct vmt_err err;
+	static const struct vmt_event zero;
+	struct hook_seen seen = { im, 0, 0 };
+	struct vmt_bin_prefetch_hook hook = { hook_block, &seen };
+	struct vmt_bin_stream *s = NULL;
+	struct vmt_bin_prefetch *p = NULL;
+	const struct vmt_event *ev;
+	struct vmt_trace t;
+	size_t n, total = 0;
+	unsigned ring;
+	int ret;
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(vmt_trace_init(&t), 0);
+	ret = vmt_bin_stream_open(path, true, &t, &s, &err);
+	if (!ret)
+		ret = vmt_bin_prefetch_start(s, &t, &hook, &p, &err);
+	do {
+		if (!ret && !(ret = vmt_bin_prefetch_next(p, &ev, &n, &ring, &err))) {
+			assert_memory_equal(&ev[-1], total ? im->buf + im->ev_off + 64 * (total - 1) :
+					    (const void *)&zero, 64);
+			for (size_t i = 0; i < n; i++, total++)
+				assert_memory_equal(&ev[i], im->buf + im->ev_off + 64 * total, 64);
+		}
+	} while (!ret && n);
+	vmt_bin_prefetch_stop(p);
+	vmt_bin_stream_close(s);
+	vmt_trace_free(&t);
+	if (!ret)
+		return NULL;
+	return ret == -ENOTSUP ? "not binary" : err.msg + strlen(tmpdir) + 1;
+}
+
 /*
  * Reads @len bytes of @im as `vmtrace replay` streams a file
  * (vmt_bin_stream_*), checksum verified; returns the error with the
  * file's directory left out (`t.vmt: ...`), or NULL when accepted.  The
- * events must be the whole reader's, in order.
+ * events must be the whole reader's, in order, and reading them ahead in
+ * a second thread must give the same.
  */
 static const char *stream_image(const struct image *im, size_t len)
 {
 	static struct vmt_err err;
+	const char *ahead;
 	char *path = tmp_path("t.vmt");
 	struct vmt_event ev[3];
 	struct vmt_bin_stream *s = NULL;
@@ -365,12 +430,18 @@ static const char *stream_image(const struct image *im, size_t len)
 	} while (!ret && n);
 	vmt_bin_stream_close(s);
 	vmt_trace_free(&t);
+	ahead = prefetch_path(im, path);
 	free(path);
-	if (!ret)
+	if (!ret) {
+		if (ahead)
+			fail_msg("read ahead: got \"%s\", the stream accepted", ahead);
 		return NULL;
+	}
 	/* Not the binary format: for the whole reader (vmt_trace_load). */
 	if (ret == -ENOTSUP)
 		return "not binary";
+	assert_true(ahead != NULL);
+	assert_string_equal(ahead, err.msg + strlen(tmpdir) + 1);
 	assert_true(ret == -EINVAL);
 	return err.msg + strlen(tmpdir) + 1;
 }

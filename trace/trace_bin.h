@@ -84,6 +84,9 @@ struct vmt_bin_stream;
 int vmt_bin_stream_open(const char *path, bool verify_checksum, struct vmt_trace *t,
 			struct vmt_bin_stream **s, struct vmt_err *err);
 
+/* The most events vmt_bin_stream_read() gives at once. */
+#define VMT_BIN_BLOCK_EVENTS 4096
+
 /*
  * Reads the next events, at most @max, into @ev; *@n is how many.  After
  * the last event, the call that finds none checks the footer (the count,
