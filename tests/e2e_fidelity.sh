@@ -62,4 +62,21 @@ for trace in traces/rec-*.vmt.zst traces/drain-*.vmt.zst; do
 	n=$((n + 1))
 done
 [ "$n" -gt 0 ] || { echo "FAIL: no recorded trace"; exit 1; }
+
+# The report's misses by category (--misses-dir) against a tally of the
+# --mismatches CSV by awk: reason, size, align and count of each class.
+trace=traces/drain-bpf-progs.vmt.zst
+mkdir "$tmp/r"
+"$vmtrace" replay -a vmap-nodes --follow-kernel --json "$tmp/r/f.json" \
+	--mismatches "$tmp/r/drain-bpf-progs.vmap-nodes.misses.csv" "$trace" > /dev/null
+"$vmtrace" report --part exact --misses-dir "$tmp/r" -o "$tmp/r.md" "$tmp/r/f.json" 2> "$tmp/err" ||
+	{ echo "FAIL: report --misses-dir: $(cat "$tmp/err")"; exit 1; }
+awk -F, 'NR > 1 { n[$8 " " $4 " " $5]++ } END { for (k in n) print k, n[k] }' \
+	"$tmp/r/drain-bpf-progs.vmap-nodes.misses.csv" | sort > "$tmp/want"
+awk -F'|' '/^The [0-9]* misses of vmap-nodes/ { on = 1; next }
+	on && /^\|/ && $2 !~ /reason|---/ { gsub(/ /, ""); print $2, $3, $4, $5 }
+	on && /^\|/ { table = 1 } table && /^$/ { exit }' "$tmp/r.md" | sort > "$tmp/got"
+[ -s "$tmp/want" ] && cmp -s "$tmp/want" "$tmp/got" ||
+	{ echo "FAIL: the report's misses by category differ from the CSV's:"; diff "$tmp/want" "$tmp/got"; exit 1; }
+echo "ok: the report's misses by category of drain-bpf-progs ($(wc -l < "$tmp/want") classes)"
 echo "e2e_fidelity: $n traces"
