@@ -77,6 +77,25 @@ struct vm_locking {
 	const char *held_for;		/* the work the kernel did while holding it */
 };
 
+/*
+ * One purge, as the trace's event describes it.  The kernel detaches each
+ * node's lazy list at the start of __purge_vmap_area_lazy() but fires the
+ * event at its end: areas freed in between are ordered before the event
+ * yet stay lazy until the next purge.  A model purges at most @npurged of
+ * its lazy areas.
+ */
+struct vm_purge {
+	/* The purge followed an allocation the kernel failed: a full decay
+	 * of every cache (reclaim_and_purge_vmap_areas()). */
+	bool full;
+	/* The areas the kernel purged (its npurged, 0 allowed), or
+	 * VM_PURGE_ALL when the trace does not say. */
+	uint64_t npurged;
+};
+
+/* vm_purge.npurged when the trace does not say: every lazy area. */
+#define VM_PURGE_ALL UINT64_MAX
+
 /* One busy span, as handed to a walk callback. */
 typedef int (*vm_walk_fn)(void *arg, uint64_t addr, uint64_t size);
 
@@ -157,13 +176,12 @@ struct vm_allocator_ops {
 
 	/*
 	 * purge: the trace's purge event (__purge_vmap_area_lazy()): the
-	 * model makes its lazily freed areas usable again.  @full: the purge
-	 * followed an allocation the kernel failed (a full decay of every
-	 * cache).  Returns 0 or -ENOMEM; *@search is set (the index nodes
-	 * the purge examined).  NULL: the model frees eagerly and a purge
-	 * changes nothing.
+	 * model makes lazily freed areas usable again, as @p says which
+	 * (struct vm_purge).  Returns 0 or -ENOMEM; *@search is set (the
+	 * index nodes the purge examined).  NULL: the model frees eagerly
+	 * and a purge changes nothing.
 	 */
-	int (*purge)(struct vm_model *m, bool full, uint64_t *search);
+	int (*purge)(struct vm_model *m, const struct vm_purge *p, uint64_t *search);
 
 	/*
 	 * follow: the last alloc placed @req at @model_addr, the kernel at

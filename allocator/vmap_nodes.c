@@ -32,7 +32,11 @@
  *               owner's pool (node_pool_add_va()) when they have an owner
  *               and at most 256 pages; the others go to the tree, in
  *               descending order, node by node (purge_vmap_node(),
- *               __purge_vmap_area_lazy()).
+ *               __purge_vmap_area_lazy()).  Only the event's n= earliest
+ *               freed lazy areas are purged: the kernel detaches each
+ *               node's lazy list at the start of __purge_vmap_area_lazy()
+ *               and fires trace_purge_vmap_area_lazy() at its end, so
+ *               frees in between stay lazy (struct vm_purge).
  *   full decay  a purge after a failed allocation empties every pool and
  *               sends every lazy area to the tree; an alloc that finds no
  *               room does the same itself and searches the tree once more
@@ -43,7 +47,18 @@
  *               is not guessed: purged, such an area waits in the pool of
  *               every node, and the first node that takes it (or decays
  *               it) settles it, leaving every other pool; so each unknown
- *               costs at most one miss.
+ *               costs at most one miss.  Under follow, an open head that
+ *               a node's kernel did not take leaves that node's pool.
+ *   early purge follow: the kernel reused a range the model holds lazy,
+ *               so its purge ran before that alloc (the allocations that
+ *               run during __purge_vmap_area_lazy() see pools refilled by
+ *               purge_vmap_node() before the event is traced): the model
+ *               purges then, and the event purges nothing more.
+ *   head order  follow: the kernel took an area below the model's pool
+ *               head, so that was its node_pool_del_va() head; the areas
+ *               the model had above it go to the tail (their place in the
+ *               kernel's list is unknown: per-node detach moments split a
+ *               purge's batch differently from the trace's free order).
  *
  * Invariants (vmap_nodes_check): every area not free (busy, lazy or
  * pooled) is in one address tree, sorted, non-overlapping; its state is
@@ -111,6 +126,8 @@ struct vm_model {
 	bool last_pool_hit;
 	int last_owner;			/* the owner the area had before a pool hit */
 	const char *reason;
+	/* follow saw the kernel reuse a lazy range: its purge ran already. */
+	bool purged_early;
 };
 
 static struct vn_area *area_of(struct rb_node *n)
@@ -382,7 +399,12 @@ static int tree_alloc(struct vm_model *m, const struct vm_request *req, int owne
 	return 0;
 }
 
-static int purge(struct vm_model *m, bool full, uint64_t *search);
+static int purge(struct vm_model *m, const struct vm_purge *p, uint64_t *search);
+
+/* The overflow path's purge: a full decay, every lazy area. */
+static const struct vm_purge purge_everything = { true, VM_PURGE_ALL };
+/* A purge seen before its event: every lazy area, pools decayed by a quarter. */
+static const struct vm_purge purge_detached = { false, VM_PURGE_ALL };
 
 static int vmap_nodes_alloc(struct vm_model *m, const struct vm_request *req, uint64_t *addr,
 			    uint64_t *search)
@@ -409,7 +431,7 @@ static int vmap_nodes_alloc(struct vm_model *m, const struct vm_request *req, ui
 	ret = tree_alloc(m, req, owner, &va, search);
 	/* The overflow path: reclaim everything held back, then the tree once more. */
 	if (ret == -ENOMEM && (m->nlazy || m->npooled)) {
-		if ((ret = purge(m, true, &purge_search)))
+		if ((ret = purge(m, &purge_everything, &purge_search)))
 			goto out;
 		ret = tree_alloc(m, req, owner, &va, search);
 	}
@@ -517,32 +539,56 @@ static int lazy_node(const struct vm_model *m, const struct vn_area *va)
 	return (int)((va->start / (VMAP_ZONE_PAGES * m->win.page_size)) % (uint64_t)m->nr_nodes);
 }
 
-/* __purge_vmap_area_lazy(): decay every node, then purge_vmap_node() each. */
-static int purge(struct vm_model *m, bool full, uint64_t *search)
+/*
+ * The lazy areas the kernel's purge detached: the @npurged earliest
+ * freed, moved from m->lazy to @sel in free order; the rest stay on
+ * m->lazy, still in free order, for the next purge.
+ */
+static size_t select_purged(struct vm_model *m, uint64_t npurged, struct vn_area **sel)
 {
-	struct vn_area **buf = NULL;
-	size_t cap = 0, n;
+	size_t nsel = 0, kept = 0;
+
+	for (size_t i = 0; i < m->nlazy; i++) {
+		if (nsel < npurged)
+			sel[nsel++] = m->lazy[i];
+		else
+			m->lazy[kept++] = m->lazy[i];
+	}
+	m->nlazy = kept;
+	return nsel;
+}
+
+/* __purge_vmap_area_lazy(): decay every node, then purge_vmap_node() each. */
+static int purge(struct vm_model *m, const struct vm_purge *p, uint64_t *search)
+{
+	struct vn_area **buf = NULL, **sel = NULL;
+	bool full = p->full;
+	size_t cap = 0, n, nsel;
 	int ret = 0;
 
 	for (int node = 0; !ret && node < m->nr_nodes; node++)
 		ret = decay_node(m, node, full, &buf, &cap, search);
-	if (ret)
+	if (ret || !m->nlazy)
 		goto out;
-	if (m->nlazy)
-		qsort(m->lazy, m->nlazy, sizeof(*m->lazy), by_start);
+	ret = -ENOMEM;
+	sel = malloc(m->nlazy * sizeof(*sel));
+	if (!sel)
+		goto out;
 	if (m->nlazy > cap) {
 		struct vn_area **grown = realloc(buf, m->nlazy * sizeof(*buf));
 
-		ret = -ENOMEM;
 		if (!grown)
 			goto out;
 		buf = grown;
-		ret = 0;
 	}
+	ret = 0;
+	nsel = select_purged(m, p->npurged, sel);
+	if (nsel)
+		qsort(sel, nsel, sizeof(*sel), by_start);
 	for (int node = 0; !ret && node < m->nr_nodes; node++) {
 		/* Pushed in ascending order onto the head: the highest comes first. */
-		for (size_t i = 0; i < m->nlazy; i++) {
-			struct vn_area *va = m->lazy[i];
+		for (size_t i = 0; i < nsel; i++) {
+			struct vn_area *va = sel[i];
 
 			/* An open owner: it waits in every node's pool. */
 			if (va && !full && pool_of(m, node, va->size) &&
@@ -551,25 +597,72 @@ static int purge(struct vm_model *m, bool full, uint64_t *search)
 		}
 		/* "Go back to global", in descending order (list_add). */
 		n = 0;
-		for (size_t i = m->nlazy; i-- > 0;)
-			if (m->lazy[i] && m->lazy[i]->state == AREA_LAZY &&
-			    lazy_node(m, m->lazy[i]) == node) {
-				buf[n++] = m->lazy[i];
-				m->lazy[i] = NULL;	/* given back: freed below */
+		for (size_t i = nsel; i-- > 0;)
+			if (sel[i] && sel[i]->state == AREA_LAZY && lazy_node(m, sel[i]) == node) {
+				buf[n++] = sel[i];
+				sel[i] = NULL;	/* given back: freed below */
 			}
 		ret = give_to_tree(m, buf, n, false, search);
 	}
-	m->nlazy = 0;
 out:
+	free(sel);
 	free(buf);
 	return ret;
 }
 
-static int vmap_nodes_purge(struct vm_model *m, bool full, uint64_t *search)
+static int vmap_nodes_purge(struct vm_model *m, const struct vm_purge *p, uint64_t *search)
 {
+	bool early = m->purged_early && !p->full;
+
 	*search = 0;
 	m->last = NULL;
-	return purge(m, full, search);
+	m->purged_early = false;
+	/* Frees traced since the early purge landed on fresh lazy lists. */
+	return early ? 0 : purge(m, p, search);
+}
+
+/*
+ * An open-owner area at the head of @node's pool that the kernel's @node
+ * did not take (it served the request elsewhere): it was never in that
+ * node's pool, and leaves it.  An open area waits in two nodes at least
+ * (only the nodes that refused it left), so one remains; when only one
+ * does, it is the owner.
+ */
+static void settle_open_head(struct vm_model *m, struct vn_area *va, int node)
+{
+	int left = OWNER_NONE, nleft = 0;
+
+	link_del(&va->link[node]);
+	pool_of(m, node, va->size)->len--;
+	for (int n = 0; n < m->nr_nodes; n++)
+		if (va->link[n].next) {
+			left = n;
+			nleft++;
+		}
+	if (nleft == 1)
+		va->owner = left;
+}
+
+/*
+ * The kernel took @va from @node's pool, so it was that pool's head: the
+ * areas the model has above it are not above it in the kernel.  Where
+ * they are the model cannot tell (a purge that split its batch across
+ * nodes at other moments than the trace's order shows); they go to the
+ * tail in their order, so a wrong head costs one miss, not one per alloc.
+ */
+static void demote_above(struct vm_model *m, struct vn_area *va, int node)
+{
+	struct vn_pool *p;
+
+	if (node < 0 || !va->link[node].next)
+		return;
+	p = pool_of(m, node, va->size);
+	while (p->head.next != &va->link[node]) {
+		struct pool_link *l = p->head.next;
+
+		link_del(l);
+		link_after(p->head.prev, l);
+	}
 }
 
 /*
@@ -586,6 +679,7 @@ static int vmap_nodes_follow(struct vm_model *m, const struct vm_request *req,
 {
 	struct vn_area *va = m->last, *in_way, *exact = NULL, *next;
 	uint64_t size = req->size, search = 0;
+	bool lazy_in_way = false;
 	int ret = -EINVAL;
 
 	if (!va || va->start != model_addr || va->state != AREA_BUSY)
@@ -594,9 +688,11 @@ static int vmap_nodes_follow(struct vm_model *m, const struct vm_request *req,
 	if (kernel_addr < m->win.lo || !vm_fits_below(kernel_addr, size, m->win.hi))
 		goto out;
 	for (in_way = area_at_or_above(m, kernel_addr, &search);
-	     in_way && in_way->start < kernel_addr + size; in_way = area_of(rb_next(&in_way->rb)))
-		if (in_way != va && in_way->state != AREA_POOLED)
+	     in_way && in_way->start < kernel_addr + size; in_way = area_of(rb_next(&in_way->rb))) {
+		if (in_way != va && in_way->state == AREA_BUSY)
 			goto out;
+		lazy_in_way |= in_way->state == AREA_LAZY;
+	}
 	/* Undo: back into the pools it came from, or back to the tree. */
 	if (m->last_pool_hit) {
 		for (int n = 0; n < m->nr_nodes; n++)
@@ -607,10 +703,24 @@ static int vmap_nodes_follow(struct vm_model *m, const struct vm_request *req,
 		va->state = AREA_POOLED;
 		va->owner = m->last_owner;
 		m->npooled++;
+		if (va->owner == OWNER_OPEN)
+			settle_open_head(m, va, request_owner(m, req));
 	} else if ((ret = area_release(m, va, &search))) {
 		goto out;
 	}
 	m->last = NULL;
+	/*
+	 * The kernel reused a range the model still holds lazy: its purge ran
+	 * before this alloc, though trace_purge_vmap_area_lazy() comes at the
+	 * end of __purge_vmap_area_lazy(), after pools were refilled and while
+	 * allocations went on.  Purge now; the event, when it comes, finds the
+	 * lists the kernel detached at its start already purged.
+	 */
+	if (lazy_in_way) {
+		if ((ret = purge(m, &purge_detached, &search)))
+			goto out;
+		m->purged_early = true;
+	}
 	for (in_way = area_at_or_above(m, kernel_addr, &search);
 	     in_way && in_way->start < kernel_addr + size; in_way = next) {
 		next = area_of(rb_next(&in_way->rb));
@@ -623,6 +733,8 @@ static int vmap_nodes_follow(struct vm_model *m, const struct vm_request *req,
 			goto out;
 	}
 	if (exact) {
+		if (exact->state == AREA_POOLED)
+			demote_above(m, exact, request_owner(m, req));
 		pool_take(m, exact, false);
 		exact->state = AREA_BUSY;
 		exact->owner = request_owner(m, req);

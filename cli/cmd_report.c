@@ -53,6 +53,10 @@ static int parse_args(int argc, char **argv, struct report_options *rep, const c
 		{ CLI_STRING("patterns-dir", 0, "DIR", "add the kernel's benchmark patterns: the "
 			     "`replay --lock-stat --json` summaries DIR/*.json, in name order",
 			     &rep->patterns_dir) },
+		{ CLI_STRING("misses-dir", 0, "DIR", "in the fidelity section, the misses of each "
+			     "drained trace's --follow-kernel run by the model's reason and request "
+			     "size, from DIR/STEM.MODEL.misses.csv (replay --mismatches)",
+			     &rep->misses_dir) },
 		{ NULL },
 	};
 	const struct cli_command cmd = {

@@ -259,7 +259,8 @@ static int check_model(struct replay_worker *w);
 /*
  * A purge event to a model that frees lazily itself, in a free section:
  * a full decay when it directly follows an alloc the kernel failed
- * (reclaim_and_purge_vmap_areas() on alloc_vmap_area()'s overflow path).
+ * (reclaim_and_purge_vmap_areas() on alloc_vmap_area()'s overflow path);
+ * the event's n= says how many lazy areas the kernel purged.
  * Its search lengthens the hold but is no free's: the histograms count
  * one entry per trace alloc and free.
  */
@@ -268,8 +269,11 @@ static int replay_model_purge(struct replay_worker *w, size_t index)
 	struct replay_engine *e = w->e;
 	const struct vmt_event *prev = index ? replay_event(e, index - 1) : NULL;
 	bool full = prev && prev->op == VMT_ALLOC && (prev->flags & VMT_F_FAILED);
+	const struct vmt_event *ev = replay_event(e, index);
+	/* Without n=, the trace cannot tell which areas were purged: all. */
+	struct vm_purge p = { full, (ev->flags & VMT_F_N) ? ev->size : VM_PURGE_ALL };
 	uint64_t search = 0, held = section_enter(w, LOCK_OP_FREE);
-	int ret = e->o->model->purge(e->m, full, &search);
+	int ret = e->o->model->purge(e->m, &p, &search);
 
 	/* No hook mirrors a model's own purge; --check still sees its result. */
 	if (!ret && e->o->check)

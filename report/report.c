@@ -54,7 +54,8 @@ static int print_exact(FILE *f, const struct report *rep, struct vmt_err *err)
 	if ((ret = print_heading(f, rep->opts, err)) || (ret = report_traces(f, rep)))
 		return ret;
 	report_compare(f, rep);
-	report_fidelity(f, rep);
+	if ((ret = report_fidelity(f, rep, err)))
+		return ret;
 	report_departures(f, rep);
 	report_definitions(f);
 	return 0;

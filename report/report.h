@@ -60,6 +60,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -83,6 +84,7 @@ struct report_options {
 	const char *live_csv;		/* --live-csv: bench/live_scaling.sh's table */
 	const char *bench;		/* --bench: bench/results/, from `ninja bench` */
 	const char *patterns_dir;	/* --patterns-dir: pattern summaries (*.json) */
+	const char *misses_dir;		/* --misses-dir: STEM.MODEL.misses.csv of follow runs */
 };
 
 /*
@@ -179,7 +181,21 @@ const struct run *first_run_of(const struct report *rep, size_t i);
 /* The sections, in report order (and machine, floors: parts of benchmarks). */
 int report_traces(FILE *f, const struct report *rep);
 void report_compare(FILE *f, const struct report *rep);
-void report_fidelity(FILE *f, const struct report *rep);
+int report_fidelity(FILE *f, const struct report *rep, struct vmt_err *err);
+
+/* misses.c: a `replay --mismatches` CSV by the model's reason, size and align. */
+struct miss_class {
+	char reason[32];
+	uint64_t size, align, misses;
+};
+struct miss_tally {
+	struct miss_class *c;	/* most misses first */
+	size_t n, cap;
+	uint64_t total;
+};
+/* Returns 0, -ENOENT when @path does not exist, -EINVAL (@err says the line), -ENOMEM, -EIO. */
+int miss_tally_load(const char *path, struct miss_tally *t, struct vmt_err *err);
+void miss_tally_free(struct miss_tally *t);
 int report_patterns(FILE *f, const struct report_options *opts, struct vmt_err *err);
 void report_departures(FILE *f, const struct report *rep);
 void report_benchmarks(FILE *f, const struct report *rep);

@@ -26,8 +26,10 @@ if [ "${1:-}" = --replay ]; then
 	"$vmtrace" replay -a "$model" --json "$out.json" "$trace" > /dev/null
 	"$vmtrace" replay -a "$model" --check --lowest-fit-audit --reference linear \
 		--json "$out.audit.json" "$trace" > /dev/null
-	# Fidelity judged decision by decision on the kernel's layout.
-	"$vmtrace" replay -a "$model" --follow-kernel --json "$out.follow.json" "$trace" > /dev/null
+	# Fidelity judged decision by decision on the kernel's layout, and its
+	# misses (the report tallies them by the model's reason).
+	"$vmtrace" replay -a "$model" --follow-kernel --json "$out.follow.json" \
+		--mismatches "$out.misses.csv" "$trace" > /dev/null
 	# The 2.4 window, where address space was tight: failures, and (audit)
 	# fragmentation at the peak.
 	"$vmtrace" replay -a "$model" --range i386 --lowest-fit-audit --json "$out.range.json" \
@@ -82,7 +84,7 @@ scripts/plot.sh "$vmtrace" "$work/plots" "png pdf svg" "$models" "frag search" 0
 sha256sum $traces > "$work/inputs.txt"
 # shellcheck disable=SC2086
 "$vmtrace" report --part exact -o "$work/RESULTS.md" --command "ninja results" \
-	--inputs "$work/inputs.txt" --plots "$work/plots" $summaries
+	--inputs "$work/inputs.txt" --plots "$work/plots" --misses-dir "$work" $summaries
 # The timing part, as `ninja bench` last wrote it.
 if [ -f "$dest/RESULTS.md" ]; then
 	sed -n "/^$timing_mark/,\$p" "$dest/RESULTS.md" >> "$work/RESULTS.md"

@@ -52,12 +52,19 @@ static void expect_full(struct vm_model *m, uint64_t pages, uint32_t cpu, uint64
 	expect_placed(m, pages * PAGE, PAGE, LO, hi, cpu, want, reason);
 }
 
-static void purge(struct vm_model *m, bool full)
+/* A purge event of @npurged areas (VM_PURGE_ALL: the trace does not say). */
+static void purge_n(struct vm_model *m, bool full, uint64_t npurged)
 {
+	struct vm_purge p = { full, npurged };
 	uint64_t search;
 
-	assert_int_equal(model_under_test->purge(m, full, &search), 0);
+	assert_int_equal(model_under_test->purge(m, &p, &search), 0);
 	expect_invariants(m);
+}
+
+static void purge(struct vm_model *m, bool full)
+{
+	purge_n(m, full, VM_PURGE_ALL);
 }
 
 /* A freed area is not reused before a purge; after it, its node's pool serves it. */
@@ -270,6 +277,99 @@ static void test_follow(void **state)
 	model_under_test->destroy(m);
 }
 
+/* A purge event with n= purges the n earliest-freed lazy areas; later frees stay lazy. */
+static void test_purge_n_earliest(void **state)
+{
+	struct vm_model *m = new_nodes(HI);
+
+	(void)state;
+	expect_full(m, 2, 0, HI, LO, "pool-miss");		/* A */
+	expect_full(m, 2, 0, HI, LO + 0x2000, "pool-miss");	/* B */
+	expect_full(m, 2, 0, HI, LO + 0x4000, "pool-miss");	/* C; tree: B over A, C */
+	expect_free(m, LO + 0x4000, 2);
+	expect_free(m, LO, 2);
+	expect_free(m, LO + 0x2000, 1);
+	purge_n(m, false, 2);	/* C and A, pushed A then C: pool C, A; B lazy */
+	expect_full(m, 2, 0, HI, LO + 0x4000, "pool-hit");
+	expect_full(m, 2, 0, HI, LO, "pool-hit");
+	expect_full(m, 2, 0, HI, LO + 0x6000, "pool-miss");	/* B still lazy */
+	purge_n(m, false, 1);
+	expect_full(m, 2, 0, HI, LO + 0x2000, "pool-hit");
+	model_under_test->destroy(m);
+}
+
+/*
+ * The kernel reuses a range the model holds lazy: its purge ran before the
+ * event (traced at the end of __purge_vmap_area_lazy()).  follow purges
+ * then, and the event finds nothing more to purge: a free in between
+ * stays lazy for the next purge.
+ */
+static void test_follow_reveals_purge(void **state)
+{
+	struct vm_model *m = new_nodes(HI);
+	const struct vm_request req = { 2 * PAGE, PAGE, LO, HI, 0 };
+
+	(void)state;
+	expect_full(m, 2, 0, HI, LO, "pool-miss");		/* A */
+	expect_full(m, 2, 0, HI, LO + 0x2000, "pool-miss");	/* B; tree: A over B */
+	expect_free(m, LO, 1);
+	expect_full(m, 2, 0, HI, LO + 0x4000, "pool-miss");	/* A is lazy */
+	/* The kernel purged A into node 0's pool and took it from there. */
+	assert_int_equal(model_under_test->follow(m, &req, LO + 0x4000, LO), 0);
+	expect_invariants(m);
+	expect_free(m, LO + 0x2000, 1);	/* after the kernel's detach: lazy */
+	purge_n(m, false, 1);		/* the event of that purge: A, done */
+	expect_full(m, 2, 0, HI, LO + 0x4000, "pool-miss");	/* B still lazy */
+	purge_n(m, false, 1);
+	expect_full(m, 2, 0, HI, LO + 0x2000, "pool-hit");
+	model_under_test->destroy(m);
+}
+
+/* An open-owner head a node's kernel did not take leaves that node's pool: one miss. */
+static void test_open_head_refused(void **state)
+{
+	struct vm_model *m = new_nodes(HI);
+	const struct vm_request req = { 2 * PAGE, PAGE, LO, HI, 1 };
+
+	(void)state;
+	assert_int_equal(model_under_test->reserve(m, LO, 2 * PAGE), 0);
+	expect_free(m, LO, 1);
+	purge(m, false);				/* LO waits in both pools */
+	expect_full(m, 2, 1, HI, LO, "pool-hit");
+	/* Node 1's kernel took LO + 0x2000 from the tree: LO was node 0's. */
+	assert_int_equal(model_under_test->follow(m, &req, LO, LO + 0x2000), 0);
+	expect_invariants(m);
+	expect_full(m, 2, 1, HI, LO + 0x4000, "pool-miss");
+	expect_full(m, 2, 0, HI, LO, "pool-hit");
+	model_under_test->destroy(m);
+}
+
+/* The kernel took an area below the model's pool head: the areas above it go to the tail. */
+static void test_follow_demotes_above(void **state)
+{
+	struct vm_model *m = new_nodes(HI);
+	const struct vm_request req = { 2 * PAGE, PAGE, LO, HI, 0 };
+
+	(void)state;
+	expect_full(m, 2, 0, HI, LO, "pool-miss");		/* A */
+	expect_full(m, 2, 0, HI, LO + 0x2000, "pool-miss");	/* B */
+	expect_full(m, 2, 0, HI, LO + 0x4000, "pool-miss");	/* C */
+	expect_full(m, 2, 0, HI, LO + 0x6000, "pool-miss");	/* D; tree: B over A, C; D under C */
+	expect_free(m, LO, 2);
+	expect_free(m, LO + 0x2000, 1);
+	expect_free(m, LO + 0x4000, 2);
+	expect_free(m, LO + 0x6000, 3);
+	purge(m, false);				/* pool: D C B A */
+	expect_full(m, 2, 0, HI, LO + 0x6000, "pool-hit");
+	/* The kernel's head was B: D and C go after A. */
+	assert_int_equal(model_under_test->follow(m, &req, LO + 0x6000, LO + 0x2000), 0);
+	expect_invariants(m);
+	expect_full(m, 2, 0, HI, LO, "pool-hit");
+	expect_full(m, 2, 0, HI, LO + 0x6000, "pool-hit");
+	expect_full(m, 2, 0, HI, LO + 0x4000, "pool-hit");
+	model_under_test->destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +383,10 @@ int main(void)
 		cmocka_unit_test(test_full_decay_on_failure),
 		cmocka_unit_test(test_open_owner),
 		cmocka_unit_test(test_follow),
+		cmocka_unit_test(test_purge_n_earliest),
+		cmocka_unit_test(test_follow_reveals_purge),
+		cmocka_unit_test(test_open_head_refused),
+		cmocka_unit_test(test_follow_demotes_above),
 	};
 
 	model_under_test = vm_allocator_find("vmap-nodes");
