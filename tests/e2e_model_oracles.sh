@@ -10,6 +10,8 @@
 #   buddy          tests/ref_buddy.py, and its memory figures (internal
 #                  waste, metadata bytes) with --memory
 #   vmem-instant, vmem-next  tests/ref_vmem.py
+#   bitmap         tests/ref_bitmap.py (lib/bitmap.c's
+#                  bitmap_find_next_zero_area_off(), words read)
 # (augmented and vmem-best, the same oracles' other modes, are compared on
 # the generated traces of tests/e2e_property.sh.)  Every shipped trace, the
 # 153 807-event storm included, every trace in tests/data/ and
@@ -25,7 +27,8 @@ oracles="augmented-5.2:ref_augmented.py augmented-5.2
 augmented-5.19:ref_augmented.py augmented-5.19
 buddy:ref_buddy.py
 vmem-instant:ref_vmem.py vmem-instant
-vmem-next:ref_vmem.py vmem-next"
+vmem-next:ref_vmem.py vmem-next
+bitmap:ref_bitmap.py"
 "$vmtrace" generate --pattern long_busy_list_alloc --busy 2000 --count 500 --threads 3 \
 	"$tmp/lbl.vmt" 2> /dev/null
 "$vmtrace" generate --seed 7 --snapshot 500 --live-target 800 --events 20000 --aligned 40 \
