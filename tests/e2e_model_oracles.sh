@@ -1,6 +1,7 @@
 #!/bin/sh
-# Models that are not plain lowest fit, compared with an oracle of their
-# own: their --events (every placement, every failure and every search
+# Models compared with an oracle of their own (those not plain lowest fit,
+# and the lowest-fit ones whose search counts only such an oracle checks):
+# their --events (every placement, every failure and every search
 # length, alloc and free) equal what a Python reimplementation written
 # from the design (the kernel's, Knuth's, Bonwick and Adams's) computes,
 # sharing no code with allocator/:
