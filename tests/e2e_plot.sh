@@ -45,7 +45,7 @@ done
 # in its own colour in both figures: augmented is #009e73, rgb(0,158,115).
 svg=$tmp/svg/bpf_map_churn-frag.svg
 for model in linear augmented; do
-	n=$(grep -c ">$model</text>" "$svg" || true)
+	n=$(grep -o ">$model</text>" "$svg" | wc -l)
 	[ "$n" -eq 1 ] || fail "frag legend names $model $n times"
 done
 ! grep -q '>rbtree</text>' "$svg" || fail "frag draws a model not asked for"

@@ -28,6 +28,8 @@ oracle_of() {
 	augmented*) echo "1-7 ref_augmented.py $1" ;;
 	buddy) echo "1-7 ref_buddy.py" ;;
 	vmem-*) echo "1-7 ref_vmem.py $1" ;;
+	bitmap) echo "1-7 ref_bitmap.py" ;;
+	maple) echo "1-7 ref_maple.py" ;;
 	esac
 }
 snapshot="--snapshot 300 --live-target 300 --events 2500 --aligned 30 --align-rule any"

@@ -19,21 +19,29 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# peak_kb FILE: runs `vmtrace info FILE`, its stderr in $tmp/err; prints
-# the peak resident set in KiB.
+# peak_kb FILE: runs `vmtrace info FILE`, its stderr in $tmp/err and its
+# exit status in $tmp/status; prints the peak resident set in KiB.
 peak_kb() {
-	/usr/bin/time -v -o "$tmp/time" "$vmtrace" info "$1" > /dev/null 2> "$tmp/err" || true
+	status=0
+	/usr/bin/time -v -o "$tmp/time" "$vmtrace" info "$1" > /dev/null 2> "$tmp/err" || status=$?
+	echo "$status" > "$tmp/status"
 	sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time"
 }
 # refused NAME FILE PATTERN LIMIT_KB
 refused() {
 	kb=$(peak_kb "$2")
+	[ "$(cat "$tmp/status")" -ne 0 ] || { echo "FAIL: $1: accepted"; exit 1; }
 	grep -qE "$3" "$tmp/err" || { echo "FAIL: $1: expected '$3', got: $(cat "$tmp/err")"; exit 1; }
 	[ "$kb" -le "$4" ] || { echo "FAIL: $1: peak $kb KiB, more than $4"; exit 1; }
 	echo "ok: $1: $(cat "$tmp/err") (peak $kb KiB, limit $4)"
 }
 
+# read_ok NAME: the last peak_kb's file was read.
+read_ok() {
+	[ "$(cat "$tmp/status")" -eq 0 ] || { echo "FAIL: $1: $(cat "$tmp/err")"; exit 1; }
+}
 small=$(peak_kb tests/data/handmade.vmt.txt)
+read_ok handmade.vmt.txt
 # Sparse: no disk is written.  Under a 1 GiB address-space limit a 2 GiB
 # mapping cannot be made: the file must be refused before it is mapped.
 truncate -s 2G "$tmp/zeros.vmt"
@@ -43,7 +51,8 @@ if [ -n "${ASAN_OPTIONS:-}" ]; then
 	# file was read (a populated mapping of it would be 2 GiB resident).
 	refused "2 GiB of zeros" "$tmp/zeros.vmt" "zeros.vmt:1: not a vmtrace trace" $((small + 8192))
 else
-	(ulimit -v 1048576 && exec "$vmtrace" info "$tmp/zeros.vmt") > /dev/null 2> "$tmp/err" || true
+	(ulimit -v 1048576 && exec "$vmtrace" info "$tmp/zeros.vmt") > /dev/null 2> "$tmp/err" &&
+		{ echo "FAIL: 2 GiB of zeros accepted"; exit 1; }
 	grep -q "zeros.vmt:1: not a vmtrace trace" "$tmp/err" ||
 		{ echo "FAIL: 2 GiB of zeros: $(cat "$tmp/err")"; exit 1; }
 	echo "ok: 2 GiB of zeros, 1 GiB address space: $(cat "$tmp/err")"
@@ -51,6 +60,7 @@ fi
 
 storm=traces/rec-bpf-map-storm.vmt.zst
 whole=$(peak_kb $storm)
+read_ok $storm
 size=$(stat -c %s $storm)
 head -c $((size / 2)) $storm > "$tmp/cut.vmt.zst"
 refused "zstd cut at byte $((size / 2))" "$tmp/cut.vmt.zst" "byte $((size / 2)): zstd: truncated frame" "$whole"

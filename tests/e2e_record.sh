@@ -99,12 +99,22 @@ record_then_signal() {
 
 # No program of ours may stay loaded once record has exited: prints how
 # many of $ours are, after up to 2 s for the kernel to free them (it
-# frees a program after an RCU grace period, not at the close).
+# frees a program after an RCU grace period, not at the close).  A
+# program is gone only when bpftool says there is no such id; any other
+# bpftool failure exits (the caller's check then fails), so that a
+# missing or failing bpftool cannot pass the check.
+command -v bpftool > /dev/null ||
+	fail "bpftool is not installed (scripts/setup.sh installs it): cannot see programs detach"
 attached() {
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		left=0
 		for id in $ours; do
-			bpftool prog show id "$id" > /dev/null 2>&1 && left=$((left + 1))
+			if bpftool prog show id "$id" > /dev/null 2> "$tmp/bpftool.err"; then
+				left=$((left + 1))
+			elif ! grep -q "No such file or directory" "$tmp/bpftool.err"; then
+				echo "FAIL: bpftool prog show id $id: $(cat "$tmp/bpftool.err")" >&2
+				exit 1
+			fi
 		done
 		[ "$left" -eq 0 ] && break
 		sleep 0.2
@@ -118,7 +128,8 @@ record_then_signal "$tmp/term.txt" TERM ||
 check_trace "$tmp/term.txt"
 end_t=$(sed -n 's/^meta end_t //p' "$tmp/term.txt")
 [ "$end_t" -lt 60000000000 ] || fail "SIGTERM did not stop the 60 s recording (end_t $end_t ns)"
-[ "$(attached)" -eq 0 ] || fail "BPF programs still attached after SIGTERM"
+n=$(attached) || fail "cannot tell whether BPF programs stay attached after SIGTERM"
+[ "$n" -eq 0 ] || fail "$n BPF programs still attached after SIGTERM"
 echo "SIGTERM: stopped after $end_t ns, trace complete"
 
 # 2b. SIGINT ends it as cleanly, here writing a binary trace.
@@ -126,7 +137,8 @@ record_then_signal "$tmp/int.vmt.zst" INT ||
 	fail "record stopped by SIGINT exited $?: $(cat "$tmp/signal.err")"
 "$vmtrace" info --verify "$tmp/int.vmt.zst" > /dev/null ||
 	fail "the trace SIGINT finished does not verify"
-[ "$(attached)" -eq 0 ] || fail "BPF programs still attached after SIGINT"
+n=$(attached) || fail "cannot tell whether BPF programs stay attached after SIGINT"
+[ "$n" -eq 0 ] || fail "$n BPF programs still attached after SIGINT"
 echo "SIGINT: binary trace complete and verified"
 
 # 2c. SIGKILL cannot be caught: nothing may appear under the final name,
@@ -137,7 +149,8 @@ record_then_signal "$tmp/kill.vmt.zst" KILL
 rm -f "$tmp"/kill.vmt.zst.tmp.*
 [ "$(cat /proc/sys/kernel/kptr_restrict)" = 2 ] || fail "kernel.kptr_restrict changed after SIGKILL"
 sleep 1
-[ "$(attached)" -eq 0 ] || fail "BPF programs still attached after SIGKILL"
+n=$(attached) || fail "cannot tell whether BPF programs stay attached after SIGKILL"
+[ "$n" -eq 0 ] || fail "$n BPF programs still attached after SIGKILL"
 echo "SIGKILL: no file under the final name, programs detached"
 
 # 3. Not root: one sentence, exit 1, no output file.

@@ -73,8 +73,9 @@ def replay(path, model):
     """Replays the trace at path through model (alloc(areas, size, align,
     start, end) -> (index to insert at or None, addr, search);
     free(areas, index) -> search; optional setup(space_lo, space_hi,
-    page, (main_lo, main_hi)), reserve(addr, size) and placed(addr,
-    size)) and prints the
+    page, (main_lo, main_hi)), reserve(addr, size), placed(addr,
+    size), request(keys) before an alloc and purge(after_failed_alloc)
+    at a purge event) and prints the
     --events CSV; a search of None prints as "-"."""
     page, rng = 4096, None
     events = []
@@ -118,7 +119,7 @@ def replay(path, model):
     areas = Areas()
     live = {}             # id -> (addr, size)
     out = ["seq,op,id,size,align,addr,search"]
-    seq = 0
+    seq, prev = 0, None
     for ev in events:
         op = ev[0]
         if op == "live":
@@ -136,7 +137,12 @@ def replay(path, model):
             continue
         seq += 1
         if op == "purge":
+            if hasattr(model, "purge"):   # a model that frees lazily itself
+                model.purge(prev is not None and prev[0] == "alloc" and
+                            "failed=1" in prev[3:])
+            prev = ev
             continue
+        prev = ev
         if op == "free":
             if ev[1] not in live:
                 out.append(f"{seq},free,{ev[1]},,,,0")
@@ -155,6 +161,8 @@ def replay(path, model):
                 or vstart >= vend or ev[1] in live:
             continue                      # invalid: counted, no row
         align = max(align, page)
+        if hasattr(model, "request"):         # a model that reads the keys
+            model.request(keys)
         start, end = max(space_lo, vstart), min(space_hi, vend)
         search, placed, addr, at = 0, False, 0, len(areas)
         if start < end:
@@ -165,8 +173,14 @@ def replay(path, model):
             areas.insert(at, addr, size)
             if hasattr(model, "placed"):
                 model.placed(addr, size)
-            live[ev[1]] = (addr, size)
             out.append(f"{seq},alloc,{ev[1]},{size},{align},0x{addr:x},{search}")
+            if "failed=1" in ev[3:]:
+                # docs/BAD_INPUT.md: the kernel kept no area, so the
+                # model gives its area back at once (the search unseen).
+                model.free(areas, at)
+                areas.remove(at)
+                continue
+            live[ev[1]] = (addr, size)
         else:
             out.append(f"{seq},alloc,{ev[1]},{size},{align},,{search}")
     print("\n".join(out))

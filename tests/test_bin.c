@@ -548,6 +548,49 @@ static void test_truncated(void **state)
 	free(im.buf);
 }
 
+/*
+ * The checksum the tests expect (reseal(), test_checksum) and the reader's
+ * streamed one are both libxxhash's XXH3: this checks that library against
+ * the known answers of xxHash's own sanity check (cli/xsum_sanity_check.c,
+ * XXH3_64bits with seed 0, over its generated buffer), one-shot and fed
+ * in pieces of 7 bytes as a stream, so that neither side is judged only
+ * by itself.
+ */
+static void test_xxh3_known_answers(void **state)
+{
+	static const struct {
+		size_t len;
+		uint64_t hash;
+	} known[] = {
+		{ 0, 0x2D06800538D394C2ull },	 { 1, 0xC44BDFF4074EECDBull },
+		{ 6, 0x27B56A84CD2D7325ull },	 { 12, 0xA713DAF0DFBB77E7ull },
+		{ 24, 0xA3FE70BF9D3510EBull },	 { 48, 0x397DA259ECBA1F11ull },
+		{ 80, 0xBCDEFBBB2C47C90Aull },	 { 195, 0xCD94217EE362EC3Aull },
+		{ 403, 0xCDEB804D65C6DEA4ull },	 { 512, 0x617E49599013CB6Bull },
+		{ 2048, 0xDD59E2C3A5F038E0ull }, { 2240, 0x6E73A90539CF2948ull },
+		{ 2367, 0xCB37AEB9E5D361EDull },
+	};
+	uint8_t buf[2367];
+	uint64_t gen = 2654435761u;	/* the sanity buffer: PRIME32, times PRIME64 */
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		buf[i] = (uint8_t)(gen >> 56);
+		gen *= 11400714785074694797ull;
+	}
+	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
+		XXH3_state_t *s = XXH3_createState();
+
+		assert_non_null(s);
+		assert_int_equal(XXH3_64bits(buf, known[k].len), known[k].hash);
+		assert_int_equal(XXH3_64bits_reset(s), XXH_OK);
+		for (size_t at = 0; at < known[k].len; at += 7)
+			XXH3_64bits_update(s, buf + at, known[k].len - at < 7 ? known[k].len - at : 7);
+		assert_int_equal(XXH3_64bits_digest(s), known[k].hash);
+		XXH3_freeState(s);
+	}
+}
+
 static void test_checksum(void **state)
 {
 	struct image im = sample_image();
@@ -823,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_good_image),
 		cmocka_unit_test(test_bad_header),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_xxh3_known_answers),
 		cmocka_unit_test(test_checksum),
 		cmocka_unit_test(test_bad_counts),
 		cmocka_unit_test(test_bad_tables),

@@ -86,6 +86,20 @@ static void test_good_trace(void **state)
 }
 
 /* Writing a parsed trace and parsing it again gives the same events. */
+/* Every hex digit, each at a known place: values worked by hand. */
+static void test_hex_digits(void **state)
+{
+	struct vmt_trace t;
+	struct vmt_err err;
+
+	(void)state;
+	assert_int_equal(parse("vmtrace 1\nalloc a 0xfedcba9000 va=0x123456789abcd000\n", &t, &err), 0);
+	assert_int_equal(t.nev, 1);
+	assert_int_equal(t.ev[0].size, 0xfedcba9000ull);
+	assert_int_equal(t.ev[0].va, 0x123456789abcd000ull);
+	vmt_trace_free(&t);
+}
+
 static void test_write_round_trip(void **state)
 {
 	const char *text =
@@ -252,6 +266,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_trace),
+		cmocka_unit_test(test_hex_digits),
 		cmocka_unit_test(test_write_round_trip),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_nul_byte),
