@@ -74,8 +74,8 @@ def replay(path, model):
     start, end) -> (index to insert at or None, addr, search);
     free(areas, index) -> search; optional setup(space_lo, space_hi,
     page, (main_lo, main_hi)), reserve(addr, size), placed(addr,
-    size), request(keys) before an alloc and purge(after_failed_alloc)
-    at a purge event) and prints the
+    size), request(keys) before an alloc and purge(after_failed_alloc,
+    n: the event's n= or None) at a purge event) and prints the
     --events CSV; a search of None prints as "-"."""
     page, rng = 4096, None
     events = []
@@ -138,8 +138,10 @@ def replay(path, model):
         seq += 1
         if op == "purge":
             if hasattr(model, "purge"):   # a model that frees lazily itself
+                keys = dict(kv.split("=", 1) for kv in ev[3:] if "=" in kv)
                 model.purge(prev is not None and prev[0] == "alloc" and
-                            "failed=1" in prev[3:])
+                            "failed=1" in prev[3:],
+                            num(keys["n"]) if "n" in keys else None)
             prev = ev
             continue
         prev = ev

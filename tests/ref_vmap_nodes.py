@@ -24,8 +24,10 @@ below, so that a change of the model's mechanisms is one place here:
              red-black tree) down to the area (search) and leaves it lazy.
   purge      each node in turn: each pool's floor(len / 4) head areas
              (all of them in a full purge) to the tree, in ascending
-             address order, adjacent ones merged.  Then each node in turn:
-             the lazy areas in ascending address order onto the head of
+             address order, adjacent ones merged.  Then, of the lazy
+             areas, only the event's n= first freed (all without n=; the
+             rest stay lazy, in free order), each node in turn: those
+             in ascending address order onto the head of
              their pool when it is this node's (or open) and they have at
              most 256 pages (never in a full purge); then the lazy areas
              of this node (the owner's, or for no owner, node
@@ -127,7 +129,7 @@ class VmapNodes:
             return va.owner
         return va.start // (ZONE_PAGES * self.page) % self.nodes
 
-    def purge(self, full):
+    def purge(self, full, n=None):
         for node in range(self.nodes):
             decayed = []
             for pages in range(1, POOL_PAGES + 1):
@@ -137,7 +139,8 @@ class VmapNodes:
                     self.unpool(va)
                     decayed.append(va)
             self.give_back(sorted(decayed, key=lambda va: va.start), True)
-        lazy = sorted(self.lazy, key=lambda va: va.start)
+        n = len(self.lazy) if n is None else n
+        lazy = sorted(self.lazy[:n], key=lambda va: va.start)
         for node in range(self.nodes):
             for va in lazy:
                 if not full and va.owner in (node, OPEN) and \
@@ -147,7 +150,7 @@ class VmapNodes:
             back = [va for va in reversed(lazy)
                     if va.state == "lazy" and self.lazy_node(va) == node]
             self.give_back(back, False)
-        self.lazy = []
+        self.lazy = self.lazy[n:]
 
     # --- the replay's calls -----------------------------------------------
     def reserve(self, addr, size):
