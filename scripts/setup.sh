@@ -5,7 +5,8 @@ set -eu
 
 # gnuplot-nox draws the figures headless, with the cairo terminals (pngcairo,
 # pdfcairo) and svg; pdfinfo (poppler-utils) and xmllint (libxml2-utils)
-# check the vector figures in tests/e2e_plot.sh.
+# check the vector figures in tests/e2e_plot.sh; time (/usr/bin/time) measures
+# peak memory in tests/e2e_stream.sh and e2e_read_cost.sh.
 PACKAGES="
   build-essential ninja-build pkg-config
   libcmocka-dev libjansson-dev libzstd-dev zstd uthash-dev libxxhash-dev
@@ -13,7 +14,7 @@ PACKAGES="
   clang llvm libclang-rt-14-dev libbpf-dev bpftool libelf-dev zlib1g-dev
   libtracecmd-dev libtracefs-dev libtraceevent-dev trace-cmd linux-perf
   libjemalloc-dev libck-dev
-  python3 jq
+  python3 jq time
   slurm-wlm munge
 "
 
