@@ -52,8 +52,11 @@ check_trace() {
 }
 
 # 1. A command's workload.
+# The map workload says its pid (exec keeps the shell's): recording is
+# system-wide, and another python3 on the machine may create maps too.
 "$vmtrace" record -o "$tmp/work.txt" -- sh -c \
-	"python3 $workload forks 200 && python3 $workload maps 1" > "$tmp/workload.out" 2> "$tmp/record.err"
+	"python3 $workload forks 200 && echo maps-pid \$\$ && exec python3 $workload maps 1" \
+	> "$tmp/workload.out" 2> "$tmp/record.err"
 rc=$?
 skip_if_cannot_record "$rc" "$tmp/record.err"
 [ "$rc" -eq 0 ] || fail "record exited $rc: $(cat "$tmp/record.err")"
@@ -73,8 +76,11 @@ kstacks=$(count "$tmp/work.txt" '^alloc .* comm=python3 kind=kstack caller=copy_
 # some, and never more than one per fork.
 [ "$kstacks" -ge 1 ] && [ "$kstacks" -le 200 ] ||
 	fail "$kstacks kernel-stack allocs for 200 concurrent forks, expected 1..200"
-# One vmalloc per map created, made by the workload itself.
-bpf_maps=$(count "$tmp/work.txt" '^alloc .* comm=python3 kind=bpf caller=__bpf_map_area_alloc$')
+# One vmalloc per map created, made by the workload itself (its thread:
+# pid= is the thread id, the process's own for this single-threaded one).
+maps_pid=$(sed -n 's/^maps-pid \([0-9]*\)$/\1/p' "$tmp/workload.out")
+[ -n "$maps_pid" ] || fail "the map workload did not say its pid: $(cat "$tmp/workload.out")"
+bpf_maps=$(count "$tmp/work.txt" "^alloc .* pid=$maps_pid comm=python3 kind=bpf caller=__bpf_map_area_alloc\$")
 [ "$bpf_maps" -eq "$maps" ] || fail "$bpf_maps BPF map allocs for $maps maps created"
 # Maps are freed from a workqueue, stacks when a task is reaped: frees of
 # traced allocs must be there (some may land after the recording ends).
