@@ -188,7 +188,9 @@ struct vm_allocator_ops {
 	 * @kernel_addr (!= @model_addr).  Undoes the model's own placement
 	 * exactly, as if that alloc had not been made, and places @req at
 	 * @kernel_addr instead, taking it from wherever the model keeps that
-	 * range.  Returns 0; -EEXIST when the model cannot hold @kernel_addr
+	 * range; a model may also correct state the trace does not show
+	 * (pool order, a purge already run) to what the kernel's choice
+	 * reveals, saying so in its header.  Returns 0; -EEXIST when the model cannot hold @kernel_addr
 	 * (it then keeps @model_addr, unchanged); -ENOMEM.  NULL: the replay
 	 * frees @model_addr and reserves @kernel_addr, which is the same for
 	 * a model that frees eagerly.
