@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lib/grow.h"
+#include "lib/number.h"
 #include "report/report.h"
 
 /* The class of @reason, @size, @align in @t, added when new; NULL: no memory. */
@@ -64,15 +65,6 @@ static size_t split_csv(char *line, char **fields, size_t max)
 	return n;
 }
 
-static bool parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return *s && !*end && !errno;
-}
-
 int miss_tally_load(const char *path, struct miss_tally *t, struct vmt_err *err)
 {
 	FILE *f = fopen(path, "r");
@@ -90,8 +82,8 @@ int miss_tally_load(const char *path, struct miss_tally *t, struct vmt_err *err)
 
 		if (++n == 1)
 			continue;	/* the header */
-		if (split_csv(line, field, 9) != 8 || !parse_u64(field[3], &size) ||
-		    !parse_u64(field[4], &align) || !*field[7] ||
+		if (split_csv(line, field, 9) != 8 || parse_u64_text(field[3], strlen(field[3]), &size) ||
+		    parse_u64_text(field[4], strlen(field[4]), &align) || !*field[7] ||
 		    strlen(field[7]) >= sizeof(c->reason)) {
 			ret = vmt_err_line(err, path, n, "not a --mismatches row "
 					   "(seq,id,cpu,size,align,kernel_va,model_addr,reason)");
